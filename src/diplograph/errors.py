@@ -1,0 +1,45 @@
+"""Coded, actionable errors. Each message says what was wrong, where, and what would be right."""
+
+from __future__ import annotations
+
+
+class DiplographError(Exception):
+    """An error the user can fix; the CLI prints it on one line and exits with code 2."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class Errors:
+    """Message templates, filled with ``str.format``; the codes are stable."""
+
+    E001 = "{path}: no such file or folder"
+    E002 = "{path}: file is empty"
+    E003 = "{path}: not a text file (binary content at byte {offset})"
+    E004 = "{path}:{line}: invalid JSON: {detail}"
+    E005 = "{path}:{line}: article is missing the required field {field!r}"
+    E006 = "{where}: invalid date {value!r}; expected an ISO date such as 2024-04-13"
+    E007 = "spaCy pipeline {name!r} is not installed; installed pipelines: {installed}"
+    E008 = "{path}: unsupported output format {suffix!r}; choose one of {choices}"
+    E009 = "{path}: not UTF-8 text ({detail})"
+    E010 = "{path}: no articles found (folder holds no .txt, .jsonl, .json, .html or feed files)"
+    E011 = "{path}: cannot read RDF: {detail}"
+    E012 = "unknown named query {name!r}; choose one of {choices}"
+    E013 = "invalid SPARQL query: {detail}"
+    E014 = "{path}:{line}: field {field!r} must be {expected}"
+    E015 = "{path}: duplicate article id {id!r} (first seen at {first})"
+    E016 = "{path}: not well-formed XML: {detail}"
+    E017 = "{where}: article {id!r} has no text left after removing markup and boilerplate"
+    E018 = (
+        "{path}: not an RSS or Atom feed (root element <{root}>); "
+        "expected <rss>, <rdf:RDF> or <feed>"
+    )
+    E019 = "{path}:{line}: expected a JSON object (one article), found {found}"
+    E020 = "{path}: cannot read the file ({detail})"
+
+
+def error(code: str, **values: object) -> DiplographError:
+    """Build the error ``code`` (``"E004"``) with its template filled in."""
+    return DiplographError(code, getattr(Errors, code).format(**values))

@@ -1,0 +1,1 @@
+"""Language stage: load the spaCy pipeline, find actors and events in each article."""

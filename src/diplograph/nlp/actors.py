@@ -1,0 +1,429 @@
+"""Find actor mentions in a parsed article and resolve them to canonical actors.
+
+States resolve through the gazetteer (names, demonyms, capitals and seats used as
+governments); people to their fullest name in the article; organisations through the
+curated list of international bodies, acronyms and long forms merged; pronouns and
+plural descriptions ("the two leaders") to the actors they stand for.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from diplograph.gazetteer import Gazetteer
+from diplograph.model import Actor
+from diplograph.nlp.lexicon import Cues
+
+PERSON_PREFIXES = {"mr", "mrs", "ms", "dr", "sir", "dame", "mr.", "mrs.", "ms.", "dr."}
+LOCATIVE_HEADS = {"in", "at", "near", "from", "to", "into", "outside", "inside", "across", "off"}
+GOVERNMENT_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "dative", "appos", "agent"}
+PRONOUNS_PERSON = {"he", "she", "him", "his", "her", "hers", "himself", "herself"}
+PRONOUNS_THING = {"it", "its", "itself"}
+ORG_KIND_WORDS = (
+    (("party",), "PoliticalParty"),
+    (
+        ("parliament", "assembly", "congress", "senate", "duma", "knesset", "legislature"),
+        "Legislature",
+    ),
+    (
+        ("army", "navy", "forces", "force", "military", "guard", "corps", "troops", "militia"),
+        "ArmedForces",
+    ),
+    (
+        ("news", "agency", "television", "tv", "radio", "times", "post", "press", "media"),
+        "MediaOrganization",
+    ),
+    (
+        (
+            "ministry",
+            "department",
+            "council",
+            "office",
+            "commission",
+            "cabinet",
+            "government",
+            "court",
+            "bank",
+            "committee",
+            "service",
+            "administration",
+            "presidency",
+        ),
+        "GovernmentBody",
+    ),
+)
+
+
+def slug(text: str) -> str:
+    """A stable IRI-safe key part: ASCII, lower case, words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.replace("\u2019", "'").replace(".", "").replace("-", " ")
+    text = re.sub(r"^the\s+", "", text)
+    text = re.sub(r"'s?$", "", text)
+    return " ".join(text.split())
+
+
+@dataclass
+class ActorRecord:
+    """An actor as it is being assembled from one article's mentions."""
+
+    key: str
+    kind: str
+    label: str
+    subkind: str | None = None
+    state: str | None = None
+    iso2: str | None = None
+    geonames_id: int | None = None
+    forms: set[str] = field(default_factory=set)
+    count: int = 0
+    named: bool = False
+    canonical: str | None = None
+
+    def freeze(self) -> Actor:
+        aliases = tuple(sorted(f for f in self.forms if f != self.label))
+        return Actor(
+            key=self.key,
+            kind=self.kind,
+            label=self.label,
+            aliases=aliases,
+            state=self.state,
+            subkind=self.subkind,
+            iso2=self.iso2,
+            geonames_id=self.geonames_id,
+            canonical=self.canonical,
+        )
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A stretch of tokens that names an actor or place; ``via`` says how it was resolved."""
+
+    start: int
+    end: int
+    key: str
+    kind: str
+    via: str
+
+    def span(self, doc: Doc) -> Span:
+        return doc[self.start : self.end]
+
+
+class ActorTable:
+    """The actors of one article and the token-level index of their mentions."""
+
+    def __init__(self, doc: Doc, gazetteer: Gazetteer, cues: Cues) -> None:
+        self.doc = doc
+        self.gazetteer = gazetteer
+        self.cues = cues
+        self.records: dict[str, ActorRecord] = {}
+        self.mentions: list[Mention] = []
+        self.by_token: dict[int, Mention] = {}
+        self.coref: dict[int, tuple[str, ...]] = {}
+
+    # -- records -------------------------------------------------------------------------
+    def state_record(self, code: str, form: str | None = None, named: bool = True) -> str | None:
+        entry = self.gazetteer.state_by_code(code)
+        if entry is None:
+            return None
+        key = f"state/{entry.code}"
+        record = self.records.get(key)
+        if record is None:
+            record = ActorRecord(
+                key,
+                "State",
+                entry.name,
+                state=entry.code,
+                iso2=entry.alpha2,
+                geonames_id=entry.geonames_id,
+            )
+            self.records[key] = record
+        if form and named:
+            record.forms.add(form)
+        record.named = record.named or named
+        return key
+
+    def _add(self, record: ActorRecord, form: str) -> str:
+        existing = self.records.setdefault(record.key, record)
+        existing.forms.add(form)
+        existing.named = True
+        if existing.kind in {"Person", "Organization", "Place"} and len(form) > len(existing.label):
+            if existing.kind != "Organization" or record.label == form:
+                existing.label = form
+        if existing.state is None and record.state is not None:
+            existing.state = record.state
+        return existing.key
+
+    def _mention(self, span: Span, key: str, kind: str, via: str) -> None:
+        mention = Mention(span.start, span.end, key, kind, via)
+        self.mentions.append(mention)
+        for index in range(span.start, span.end):
+            self.by_token[index] = mention
+        self.records[key].count += 1
+
+    # -- resolution ----------------------------------------------------------------------
+    def resolve(self) -> None:
+        """Find and resolve every mention in the document."""
+        persons: list[tuple[Span, str]] = []
+        for ent in self.doc.ents:
+            span = _trim(ent)
+            if span is None:
+                continue
+            text = span.text
+            label = ent.label_
+            if label in {"GPE", "LOC", "FAC", "ORG", "NORP", "PERSON"}:
+                self._resolve_named(span, text, label, persons)
+        self._resolve_persons(persons)
+        self._resolve_acronyms()
+        self._resolve_references()
+
+    def _resolve_named(self, span: Span, text: str, label: str, persons: list) -> None:
+        gazetteer = self.gazetteer
+        state = gazetteer.state(text) if label != "PERSON" or text.isupper() else None
+        if state is None and label == "PERSON":
+            state = gazetteer.state(text) if not _looks_like_person(text) else None
+        if state is not None and label != "NORP":
+            key = self.state_record(state.code, text)
+            self._mention(span, key, "State", "name")
+            return
+        if label == "NORP":
+            demonym = gazetteer.state_by_demonym(text) or (state if state else None)
+            if demonym is not None:
+                key = self.state_record(demonym.code, None, named=False)
+                self._mention(span, key, "State", "demonym")
+            return
+        org = gazetteer.organization(text)
+        if org is not None and label in {"ORG", "PERSON", "GPE", "NORP", "FAC"}:
+            record = ActorRecord(f"org/{org.key}", "Organization", text, org.kind, org.state)
+            record.canonical = org.name
+            key = self._add(record, text)
+            self._mention(span, key, "Organization", "name")
+            return
+        seat = gazetteer.state_by_seat(text)
+        if seat is not None and (self._used_as_government(span) or not gazetteer.place(text)):
+            key = self.state_record(seat.code, text)
+            self._mention(span, key, "State", "seat")
+            return
+        place = gazetteer.place(text) if label in {"GPE", "LOC", "FAC", "ORG"} else None
+        if place is not None:
+            record = ActorRecord(
+                f"place/geonames-{place.geonames_id}",
+                "Place",
+                place.name,
+                subkind="City",
+                state=place.state,
+                geonames_id=place.geonames_id,
+            )
+            key = self._add(record, text)
+            self.records[key].label = place.name
+            self._mention(span, key, "Place", "name")
+            return
+        if label == "PERSON":
+            persons.append((span, text))
+            return
+        if label == "ORG":
+            if not re.search(r"[A-Za-z]{2}", text) or re.search(r"\d", text):
+                return
+            owner = self._owner_state(span)
+            kind = _org_kind(text)
+            key = f"org/{owner.lower()}/{slug(text)}" if owner else f"org/{slug(text)}"
+            key = self._add(ActorRecord(key, "Organization", text, kind, owner), text)
+            self._mention(span, key, "Organization", "name")
+            return
+        if label in {"LOC", "FAC", "GPE"}:
+            owner = self._owner_state(span)
+            key = self._add(ActorRecord(f"place/{slug(text)}", "Place", text, state=owner), text)
+            self._mention(span, key, "Place", "name")
+
+    def _used_as_government(self, span: Span) -> bool:
+        """A capital stands for its government as a subject, object or possessor, not after 'in'."""
+        root = span.root
+        if root.dep_ == "pobj":
+            return root.head.lower_ not in LOCATIVE_HEADS
+        if root.dep_ == "compound":
+            return False
+        return root.dep_ in GOVERNMENT_DEPS or (
+            root.dep_ == "conj" and root.head.dep_ in GOVERNMENT_DEPS
+        )
+
+    def _owner_state(self, span: Span) -> str | None:
+        """The state named inside or just before a body's name ("China Coast Guard")."""
+        words = span.text.split()
+        for size in (3, 2, 1):
+            for i in range(len(words) - size + 1):
+                part = " ".join(words[i : i + size])
+                entry = self.gazetteer.state(part) or self.gazetteer.state_by_demonym(part)
+                if entry is not None:
+                    return entry.code
+        if span.start > 0:
+            before = self.by_token.get(span.start - 1)
+            if before is not None and before.kind == "State":
+                return self.records[before.key].state
+        return None
+
+    def _resolve_persons(self, persons: list[tuple[Span, str]]) -> None:
+        names = []
+        for span, text in persons:
+            words = [w for w in text.split() if w.lower().strip(".") not in PERSON_PREFIXES]
+            cleaned = " ".join(words)
+            cleaned = re.sub(r"['\u2019]s?$", "", cleaned)
+            if not cleaned or not cleaned[0].isupper():
+                continue
+            names.append((span, cleaned))
+        full_names = sorted({n for _, n in names}, key=lambda n: -len(n.split()))
+        for span, name in names:
+            fullest = name
+            parts = name.split()
+            for candidate in full_names:
+                candidate_parts = candidate.split()
+                if len(candidate_parts) <= len(parts):
+                    continue
+                if _is_short_form(parts, candidate_parts):
+                    fullest = candidate
+                    break
+            key = f"person/{slug(fullest)}"
+            record = self.records.get(key) or ActorRecord(key, "Person", fullest)
+            key = self._add(record, name)
+            self.records[key].label = fullest
+            self._mention(span, key, "Person", "name")
+
+    def _resolve_acronyms(self) -> None:
+        """Merge "Philippine Coast Guard (PCG)" and later "PCG" into one organisation."""
+        doc = self.doc
+        alias: dict[str, str] = {}
+        for mention in self.mentions:
+            if mention.kind != "Organization":
+                continue
+            end = mention.end
+            if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
+                acronym = doc[end + 1].text
+                if acronym.isupper() and len(acronym) >= 2:
+                    alias[acronym] = mention.key
+        long_forms = {
+            _initials(self.records[m.key].label): m.key
+            for m in self.mentions
+            if m.kind == "Organization" and len(self.records[m.key].label.split()) > 1
+        }
+        for index, mention in enumerate(self.mentions):
+            if mention.kind != "Organization":
+                continue
+            text = mention.span(doc).text
+            target = alias.get(text) or (long_forms.get(text) if text.isupper() else None)
+            if target and target != mention.key:
+                old = self.records[mention.key]
+                self.records[target].forms.add(text)
+                self.records[target].count += 1
+                old.count -= 1
+                if old.count <= 0:
+                    del self.records[mention.key]
+                moved = Mention(mention.start, mention.end, target, "Organization", "acronym")
+                self.mentions[index] = moved
+                for token in range(mention.start, mention.end):
+                    self.by_token[token] = moved
+        for record in self.records.values():
+            if record.kind == "Organization" and record.forms:
+                record.label = max(record.forms, key=lambda f: (len(f.split()), len(f)))
+
+    def _resolve_references(self) -> None:
+        """Pronouns and plural descriptions ("the two leaders") to the actors they stand for."""
+        doc = self.doc
+        ordered = sorted(self.mentions, key=lambda m: m.start)
+        position = 0
+        recent: list[Mention] = []
+        for token in doc:
+            while position < len(ordered) and ordered[position].start <= token.i:
+                mention = ordered[position]
+                if mention.via != "demonym":
+                    recent.append(mention)
+                position += 1
+            lower = token.lower_
+            if token.i in self.by_token:
+                continue
+            if lower in PRONOUNS_PERSON:
+                person = _last(recent, {"Person"}, token)
+                if person:
+                    self.coref[token.i] = (person,)
+            elif lower in PRONOUNS_THING and token.dep_ in {"nsubj", "nsubjpass", "poss"}:
+                actor = _last(recent, {"State", "Organization"}, token, same_or_previous=True)
+                if actor:
+                    self.coref[token.i] = (actor,)
+            elif token.tag_ in {"NNS", "NN"} and token.lemma_.lower() in self.cues.plural_reference:
+                count = next(
+                    (
+                        self.cues.plural_counts[c.lower_]
+                        for c in token.children
+                        if c.lower_ in self.cues.plural_counts
+                    ),
+                    None,
+                )
+                if count is None:
+                    continue
+                wanted = self.cues.plural_reference[token.lemma_.lower()]
+                kinds = {"State", "Person", "Organization"} if wanted == "any" else {wanted}
+                actors: list[str] = []
+                for mention in reversed(recent):
+                    if mention.kind in kinds and mention.key not in actors:
+                        actors.append(mention.key)
+                    if len(actors) == count:
+                        break
+                if len(actors) == count:
+                    self.coref[token.i] = tuple(reversed(actors))
+
+    def actors(self) -> list[Actor]:
+        return [record.freeze() for _, record in sorted(self.records.items())]
+
+
+def _last(recent: list[Mention], kinds: set[str], token: Token, same_or_previous: bool = False):
+    sentence_start = token.sent.start
+    previous_start = token.doc[sentence_start - 1].sent.start if sentence_start > 0 else 0
+    for mention in reversed(recent):
+        if same_or_previous and mention.start < previous_start:
+            return None
+        if mention.kind in kinds:
+            return mention.key
+    return None
+
+
+def _trim(ent: Span) -> Span | None:
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and doc[start].lower_ in {"the", "a", "an"}:
+        start += 1
+    while end > start and doc[end - 1].text in {"'s", "\u2019s", "'", "\u2019"}:
+        end -= 1
+    if start >= end:
+        return None
+    return doc[start:end]
+
+
+def _looks_like_person(text: str) -> bool:
+    return len(text.split()) >= 2
+
+
+def _is_short_form(parts: list[str], full: list[str]) -> bool:
+    if len(parts) == 1:
+        return parts[0] in full
+    return full[-len(parts) :] == parts or full[: len(parts)] == parts
+
+
+def _initials(label: str) -> str:
+    return "".join(
+        w[0] for w in label.split() if w.lower() not in {"of", "the", "and", "for"}
+    ).upper()
+
+
+def _org_kind(text: str) -> str:
+    words = {w.lower() for w in text.split()}
+    for keys, kind in ORG_KIND_WORDS:
+        if words & set(keys):
+            return kind
+    return "GovernmentBody" if words & {"national", "federal", "state"} else "Organization"

@@ -1,0 +1,155 @@
+"""Resolve date expressions ("on Saturday", "last September") against a publication date.
+
+Results are ISO strings at the precision the text gives: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = {
+    name: number
+    for number, name in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    )
+}
+_MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = "(" + "|".join(WEEKDAYS) + ")"
+_FILLER = re.compile(r"^(on|in|at|by|since|from|during|of|the|early|late|mid|earlier|later)\s+")
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DAY_MONTH_YEAR = re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+(\d{{4}}))?$")
+_MONTH_DAY_YEAR = re.compile(rf"^{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?$")
+_MONTH_YEAR = re.compile(rf"^(last\s+|this\s+|next\s+)?{_MONTH}(?:,?\s+(?:of\s+)?(\d{{4}}))?$")
+_YEAR = re.compile(r"^(\d{4})$")
+_WEEKDAY_RE = re.compile(rf"^(last\s+|this\s+|next\s+|this\s+past\s+)?{_WEEKDAY}(\s+\w+)?$")
+
+
+def _previous_month(year: int, month: int, step: int = 1) -> tuple[int, int]:
+    index = year * 12 + (month - 1) - step
+    return index // 12, index % 12 + 1
+
+
+def _month_precision(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def _infer_year(month: int, day: int | None, published: dt.date, direction: str | None) -> int:
+    """The year of a month named without one: the latest not after publication, unless 'next'."""
+    named, now = (month, day or 0), (published.month, published.day if day else 0)
+    if direction == "next":
+        return published.year + 1 if named <= now else published.year
+    if direction == "last" and month >= published.month:
+        return published.year - 1
+    return published.year - 1 if named > now else published.year
+
+
+def resolve_date(expression: str, published: dt.date | None) -> str | None:
+    """Resolve a date expression to ISO; ``None`` when it names no calendar date.
+
+    >>> resolve_date("on Saturday", dt.date(2024, 4, 13))
+    '2024-04-13'
+    >>> resolve_date("In September", dt.date(2024, 4, 13))
+    '2023-09'
+    >>> resolve_date("March 4", dt.date(2018, 3, 27))
+    '2018-03-04'
+    """
+    text = " ".join(expression.lower().replace(",", " ,").split()).replace(" ,", ",")
+    text = text.strip(" .,")
+    previous = None
+    while previous != text:
+        previous = text
+        text = _FILLER.sub("", text)
+    if match := _ISO.match(text):
+        year, month, day = (int(part) for part in match.groups())
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            return None
+    if match := _YEAR.match(text):
+        return match.group(1) if 1800 <= int(match.group(1)) <= 2200 else None
+    if match := _DAY_MONTH_YEAR.match(text):
+        day, month_name, year = match.groups()
+        return _full_date(int(day), MONTHS[month_name], year, published)
+    if match := _MONTH_DAY_YEAR.match(text):
+        month_name, day, year = match.groups()
+        return _full_date(int(day), MONTHS[month_name], year, published)
+    if match := _MONTH_YEAR.match(text):
+        direction, month_name, year = match.groups()
+        month = MONTHS[month_name]
+        if year:
+            return _month_precision(int(year), month)
+        if published is None:
+            return None
+        direction = direction.strip() if direction else None
+        return _month_precision(_infer_year(month, None, published, direction), month)
+    if published is None:
+        return None
+    return _relative(text, published)
+
+
+def _full_date(day: int, month: int, year: str | None, published: dt.date | None) -> str | None:
+    if year:
+        resolved_year = int(year)
+    elif published is not None:
+        resolved_year = _infer_year(month, day, published, None)
+    else:
+        return None
+    try:
+        return dt.date(resolved_year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _relative(text: str, published: dt.date) -> str | None:
+    if match := _WEEKDAY_RE.match(text):
+        direction, weekday, tail = match.groups()
+        if tail and tail.strip() not in {"morning", "afternoon", "evening", "night"}:
+            return None
+        offset = (published.weekday() - WEEKDAYS[weekday]) % 7
+        if direction and direction.strip() == "next":
+            offset = -((WEEKDAYS[weekday] - published.weekday()) % 7 or 7)
+        elif direction and direction.strip() == "last" and offset == 0:
+            offset = 7
+        return (published - dt.timedelta(days=offset)).isoformat()
+    if text in {"today", "tonight", "this morning", "this afternoon", "this evening"}:
+        return published.isoformat()
+    if text in {"yesterday", "last night", "yesterday morning", "yesterday evening"}:
+        return (published - dt.timedelta(days=1)).isoformat()
+    if text in {"tomorrow", "tomorrow morning"}:
+        return (published + dt.timedelta(days=1)).isoformat()
+    if text in {"this month", "earlier this month", "later this month", "this week", "last week"}:
+        return _month_precision(published.year, published.month)
+    if text in {"last month", "the previous month", "a month ago"}:
+        return _month_precision(*_previous_month(published.year, published.month))
+    if text in {"next month"}:
+        return _month_precision(*_previous_month(published.year, published.month, -1))
+    if text in {"this year", "earlier this year", "later this year"}:
+        return f"{published.year:04d}"
+    if text in {"last year", "the previous year", "a year ago"}:
+        return f"{published.year - 1:04d}"
+    if text in {"next year"}:
+        return f"{published.year + 1:04d}"
+    return None

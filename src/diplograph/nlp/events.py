@@ -1,0 +1,523 @@
+"""Find events in a parsed article: triggers from the ontology's lexicon, then their arguments.
+
+A trigger is a verb ("met"), an event noun ("talks", "the visit by Zhao"), or a verb with
+its object or particle ("imposed sanctions", "called on"). Arguments come from the
+dependency parse: subject and agent are the source, object and prepositional objects the
+target, with passives, coordination, relative clauses and control verbs followed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from diplograph.model import Event, Evidence
+from diplograph.nlp.actors import ActorTable
+from diplograph.nlp.dates import resolve_date
+from diplograph.nlp.lexicon import EventType, Lexicon
+
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+CLAUSE_LINKS = {"conj", "xcomp", "advcl", "pcomp", "ccomp", "relcl", "acl"}
+EVENT_POS = {"VERB", "NOUN", "PROPN", "AUX"}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A token that signals an event, with the class it signals and how it was matched."""
+
+    token: Token
+    event_type: EventType
+    form: str  # "verb", "noun" or "phrase"
+    partner: Token | None = None  # the object or particle of a phrase trigger
+
+
+def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
+    """Every trigger in the document, a verb-led one winning over the noun it governs."""
+    triggers: dict[int, Trigger] = {}
+    for token in doc:
+        if token.pos_ not in EVENT_POS or (token.is_stop and token.pos_ != "VERB"):
+            continue
+        lemma = _lemma(token)
+        if token.pos_ in {"VERB", "AUX"}:
+            for child in token.children:
+                if child.dep_ in {"dobj", "prt", "prep", "attr", "nsubjpass", "dative"}:
+                    phrase = lexicon.phrases.get((lemma, _lemma(child)))
+                    if phrase is not None:
+                        triggers[token.i] = Trigger(token, phrase, "phrase", child)
+                        break
+            else:
+                verb = lexicon.verbs.get(lemma)
+                if verb is not None and token.pos_ == "VERB":
+                    triggers[token.i] = Trigger(token, verb, "verb")
+            continue
+        noun = _noun_type(token, lexicon)
+        if noun is not None:
+            triggers[token.i] = Trigger(token, noun, "noun")
+    # a noun that is the object or partner of a same-category verb trigger is that event
+    result = []
+    for trigger in triggers.values():
+        if trigger.form == "noun":
+            governor = _governing_verb(trigger.token)
+            other = triggers.get(governor.i) if governor is not None else None
+            if other is not None and other.event_type.category == trigger.event_type.category:
+                continue
+            if any(t.partner is trigger.token for t in triggers.values()):
+                continue
+        result.append(trigger)
+    return sorted(result, key=lambda t: t.token.i)
+
+
+def _lemma(token: Token) -> str:
+    lemma = token.lemma_.lower() if token.lemma_ else token.lower_
+    doc = token.doc
+    if token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 1].whitespace_ == "":
+        return f"{doc[token.i - 2].lower_}-{lemma}"
+    return lemma
+
+
+def _noun_type(token: Token, lexicon: Lexicon) -> EventType | None:
+    lemma = _lemma(token)
+    modifiers = [c for c in token.lefts if c.dep_ in {"compound", "amod", "nmod"}]
+    for modifier in modifiers:
+        hit = lexicon.nouns.get((_lemma(modifier), lemma))
+        if hit is not None:
+            return hit
+    if token.pos_ == "PROPN":
+        return None
+    return lexicon.nouns.get((lemma,))
+
+
+def _governing_verb(token: Token) -> Token | None:
+    """The verb whose object or prepositional object this noun is."""
+    current = token
+    for _ in range(3):
+        if current.dep_ in {"dobj", "attr", "nsubjpass", "oprd", "dative"}:
+            return current.head
+        if current.dep_ == "pobj" and current.head.dep_ == "prep":
+            current = current.head.head
+            if current.pos_ in {"VERB", "AUX"}:
+                return current
+            continue
+        if current.dep_ in {"compound", "conj"}:
+            current = current.head
+            continue
+        return None
+    return None
+
+
+class EventReader:
+    """Reads the events of one article from its parse and its resolved actors."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        table: ActorTable,
+        lexicon: Lexicon,
+        doc_id: str,
+        published: dt.date | None,
+    ) -> None:
+        self.doc = doc
+        self.table = table
+        self.lexicon = lexicon
+        self.cues = lexicon.cues
+        self.doc_id = doc_id
+        self.published = published
+        self.participants: set[str] = set()
+
+    def events(self) -> list[Event]:
+        raw = [e for t in find_triggers(self.doc, self.lexicon) if (e := self._event(t))]
+        return merge_events(raw)
+
+    # -- arguments -----------------------------------------------------------------------
+    def actors_of(self, token: Token | None, depth: int = 0, places: bool = False) -> list[str]:
+        """The actors a noun phrase headed by ``token`` stands for (conjuncts included)."""
+        if token is None or depth > 4:
+            return []
+        found: list[str] = []
+        for head in (token, *token.conjuncts):
+            for key in self._actors_of_head(head, depth, places):
+                if key not in found:
+                    found.append(key)
+        return found
+
+    def _actors_of_head(self, head: Token, depth: int, places: bool) -> list[str]:
+        table = self.table
+        mention = table.by_token.get(head.i)
+        if mention is not None and (places or mention.kind != "Place"):
+            if mention.via != "demonym" or head.dep_ in SUBJECT_DEPS | {"dobj", "pobj"}:
+                return [mention.key]
+        for child in head.children:
+            if child.dep_ == "appos":
+                found = self.actors_of(child, depth + 1, places)
+                if found:
+                    return found
+        if head.i in table.coref:
+            return list(table.coref[head.i])
+        if head.tag_ in {"WDT", "WP"} and head.head.dep_ in {"relcl", "acl"}:
+            return self.actors_of(head.head.head, depth + 1, places)
+        if head.pos_ not in {"NOUN", "PROPN", "PRON"}:
+            return []
+        for child in head.children:
+            if (
+                child.dep_ == "prep"
+                and child.lower_ in {"of", "from"}
+                and (head.lemma_.lower() in self.cues.agent_nouns)
+            ):
+                found = [
+                    k
+                    for pobj in child.children
+                    if pobj.dep_ == "pobj"
+                    for k in self.actors_of(pobj, depth + 1, places)
+                ]
+                if found:
+                    return found
+        for child in head.children:
+            if child.dep_ in {"poss", "compound", "amod", "nmod"}:
+                mention = table.by_token.get(child.i)
+                if mention is not None and mention.kind != "Place":
+                    return [mention.key]
+                if child.i in table.coref and child.dep_ == "poss":
+                    return list(table.coref[child.i])
+        return []
+
+    def _subject(self, verb: Token, depth: int = 0) -> Token | None:
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "csubj"}:
+                return child
+        if depth > 3:
+            return None
+        if verb.dep_ == "xcomp":
+            for child in verb.head.children:
+                if child.dep_ == "dobj":
+                    return child
+            return self._subject(verb.head, depth + 1)
+        if verb.dep_ in {"conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
+            return self._subject(verb.head, depth + 1)
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+            return self._subject(verb.head.head, depth + 1)
+        if verb.dep_ == "relcl":
+            return verb.head
+        return None
+
+    def _passive(self, verb: Token) -> bool:
+        if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
+            return True
+        return verb.tag_ == "VBN" and verb.dep_ in {"acl", "amod"}
+
+    def _prep_actors(self, token: Token, preps: Iterable[str], exclude: Token | None = None):
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in preps and child is not exclude:
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        found = self.actors_of(pobj)
+                        if found:
+                            return found, child
+        return [], None
+
+    def _arguments(self, trigger: Trigger) -> tuple[list[str], list[str], Token]:
+        token = trigger.token
+        if trigger.form == "noun":
+            return self._noun_arguments(token)
+        target_preps = self.cues.target_prepositions
+        if self._passive(token):
+            source, _ = self._prep_actors(token, {"by"})
+            if token.dep_ in {"acl", "amod"}:
+                target = self.actors_of(token.head)
+            else:
+                target = self.actors_of(
+                    next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+                )
+            if not target:
+                target, _ = self._prep_actors(token, target_preps - {"by"})
+            return source, target, token
+        source = self.actors_of(self._subject(token))
+        target: list[str] = []
+        partner = trigger.partner
+        for child in token.children:
+            if child.dep_ in {"dobj", "dative"} and child is not partner:
+                target = self.actors_of(child)
+                if target:
+                    break
+        if not target and partner is not None and partner.dep_ == "dobj":
+            target, _ = self._prep_actors(partner, target_preps)
+        if not target:
+            target, _ = self._prep_actors(token, target_preps)
+        if not target and partner is not None and partner.dep_ == "prep":
+            target = [k for c in partner.children if c.dep_ == "pobj" for k in self.actors_of(c)]
+        return source, target, token
+
+    def _noun_arguments(self, noun: Token) -> tuple[list[str], list[str], Token]:
+        source: list[str] = []
+        target: list[str] = []
+        for child in noun.children:
+            if child.dep_ == "poss":
+                source = self.actors_of(child)
+            elif child.dep_ in {"compound", "amod", "nmod"} and not source:
+                mention = self.table.by_token.get(child.i)
+                if mention is not None and mention.kind != "Place":
+                    source = [mention.key]
+        between, _ = self._prep_actors(noun, {"between", "among"})
+        if between:
+            return between[:1], between[1:], noun
+        if not source:
+            source, _ = self._prep_actors(noun, {"by", "from"})
+        target, _ = self._prep_actors(noun, self.cues.target_prepositions - {"from"})
+        anchor = noun
+        governor = _governing_verb(noun)
+        if governor is not None:
+            anchor = governor
+            if not source:
+                if noun.dep_ == "nsubjpass":
+                    source, _ = self._prep_actors(governor, {"by"})
+                else:
+                    source = self.actors_of(self._subject(governor))
+            if not target:
+                target, _ = self._prep_actors(governor, self.cues.target_prepositions - {"from"})
+        elif noun.dep_ in {"nsubj"} and not source:
+            target = target or []
+        return source, target, anchor
+
+    # -- attributes ----------------------------------------------------------------------
+    def _clause_chain(self, anchor: Token) -> list[Token]:
+        """The anchor and the verbs and nouns above it up to the clause that embeds it."""
+        chain = [anchor]
+        current = anchor
+        for _ in range(4):
+            if current.dep_ in {"xcomp", "pcomp", "prep", "pobj", "dobj", "conj", "acl", "advcl"}:
+                current = current.head
+                chain.append(current)
+            else:
+                break
+        return chain
+
+    def _location(self, trigger: Trigger, anchor: Token, target: list[str]) -> str | None:
+        for token in {trigger.token, anchor}:
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ in {"in", "at", "near", "off", "outside"}:
+                    for pobj in child.children:
+                        if pobj.dep_ != "pobj":
+                            continue
+                        for key in self.actors_of(pobj, places=True):
+                            if self.table.records[key].kind in {"Place", "State"}:
+                                return key
+            for child in token.children:
+                if (
+                    child.dep_ == "prep"
+                    and child.lower_ == "to"
+                    and (
+                        trigger.event_type.subtype == "visit"
+                        or token.lemma_ in {"travel", "fly", "go"}
+                    )
+                ):
+                    for pobj in child.children:
+                        for key in self.actors_of(pobj, places=True):
+                            if self.table.records[key].kind in {"Place", "State"}:
+                                return key
+        return None
+
+    def _date(self, trigger: Trigger, anchor: Token) -> str | None:
+        allowed = {trigger.token.i, anchor.i}
+        for ent in trigger.token.sent.ents:
+            if ent.label_ not in {"DATE", "TIME"}:
+                continue
+            head = ent.root
+            for _ in range(4):
+                if head.i in allowed:
+                    value = resolve_date(ent.text, self.published)
+                    if value:
+                        return value
+                    break
+                if head.head is head or (head.pos_ in {"VERB", "AUX"} and head.i not in allowed):
+                    break
+                head = head.head
+        return None
+
+    def _negated(self, trigger: Trigger, chain: list[Token]) -> bool:
+        cues = self.cues
+        for token in chain:
+            for child in token.children:
+                if child.dep_ == "neg" or (child.dep_ == "preconj" and child.lower_ == "neither"):
+                    return True
+                if child.dep_ == "det" and child.lower_ in cues.negating_determiners:
+                    return True
+            if token is not trigger.token and token.lemma_.lower() in cues.negating_verbs:
+                return True
+            if token.dep_ == "conj" and any(
+                c.dep_ == "preconj" and c.lower_ == "neither" for c in token.head.children
+            ):
+                return True
+        return False
+
+    def _modality(self, trigger: Trigger, chain: list[Token]) -> tuple[str, str | None]:
+        cues = self.cues
+        sentence = trigger.token.sent
+        for token in sentence:
+            if token.lower_ == "according" and token.i + 1 < len(self.doc):
+                nxt = self.doc[token.i + 1]
+                if nxt.lower_ == "to":
+                    reporter = next(
+                        (k for c in nxt.children if c.dep_ == "pobj" for k in self.actors_of(c)),
+                        None,
+                    )
+                    if reporter is None:
+                        for c in nxt.children:
+                            reporter = next(
+                                (
+                                    k
+                                    for t in c.subtree
+                                    if (m := self.table.by_token.get(t.i)) is not None
+                                    for k in [m.key]
+                                ),
+                                None,
+                            )
+                    return "reported", reporter
+        for token in chain:
+            for child in token.children:
+                if child.lower_ in cues.report_adverbs:
+                    return "reported", None
+                if child.lower_ in {"allegedly"}:
+                    return "alleged", None
+        for token in chain[1:]:
+            if token.lemma_.lower() in cues.allege_words:
+                return "alleged", None
+        if trigger.event_type.category not in {"ACCUSE"}:
+            for token in trigger.token.ancestors:
+                if token.lemma_.lower() in cues.allege_words and token.i != trigger.token.i:
+                    return "alleged", None
+                if token.dep_ in {"ROOT"}:
+                    break
+        for token in chain:
+            for child in token.children:
+                if child.dep_ == "aux" and child.lower_ in cues.future_auxiliaries:
+                    if child.lower_ in {"would", "could", "may", "might"} and token.head.lemma_ in {
+                        "say",
+                        "tell",
+                        "warn",
+                    }:
+                        continue
+                    return "expected", None
+            if token is not trigger.token and token.lemma_.lower() in cues.future_verbs:
+                if trigger.token in token.subtree and any(
+                    c.dep_ == "xcomp" for c in token.children
+                ):
+                    return "expected", None
+        return "asserted", None
+
+    def _attribution(self, trigger: Trigger) -> str | None:
+        current = trigger.token
+        for _ in range(4):
+            if current.dep_ == "ccomp" and current.head.lemma_ in {
+                "say",
+                "tell",
+                "state",
+                "announce",
+            }:
+                return next(iter(self.actors_of(self._subject(current.head))), None)
+            if current.head is current:
+                break
+            current = current.head
+        return None
+
+    def _event(self, trigger: Trigger) -> Event | None:
+        source, target, anchor = self._arguments(trigger)
+        target = [k for k in target if k not in source]
+        if not source and not target:
+            return None
+        chain = self._clause_chain(anchor)
+        if trigger.token not in chain:
+            chain.insert(0, trigger.token)
+        location = self._location(trigger, anchor, target)
+        modality, reporter = self._modality(trigger, chain)
+        attributed = reporter or self._attribution(trigger)
+        sentence = trigger.token.sent
+        evidence = Evidence(self.doc_id, sentence.text.strip(), *_strip_offsets(sentence))
+        confidence = 0.45 + 0.2 * bool(source) + 0.15 * bool(target)
+        confidence += 0.1 if trigger.form != "noun" else 0.0
+        if any(self.table.by_token.get(trigger.token.i) for _ in [0]):
+            confidence -= 0.2
+        self.participants.update(source, target)
+        if location:
+            self.participants.add(location)
+        return Event(
+            doc=self.doc_id,
+            category=trigger.event_type.category,
+            subtype=trigger.event_type.subtype,
+            event_class=trigger.event_type.local_name,
+            source=tuple(source),
+            target=tuple(target),
+            evidence=(evidence,),
+            trigger=trigger.token.text,
+            trigger_start=trigger.token.idx,
+            location=location,
+            date=self._date(trigger, anchor),
+            negated=self._negated(trigger, chain),
+            modality=modality,
+            attributed_to=attributed,
+            confidence=round(min(confidence, 0.95), 2),
+        )
+
+
+def _strip_offsets(sentence: Span) -> tuple[int, int]:
+    text = sentence.text
+    start = sentence.start_char + (len(text) - len(text.lstrip()))
+    end = sentence.end_char - (len(text) - len(text.rstrip()))
+    return start, end
+
+
+def _compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return not a or not b or bool(set(a) & set(b))
+
+
+def _mergeable(first: Event, second: Event) -> bool:
+    if (first.event_class, first.negated) != (second.event_class, second.negated):
+        return False
+    if first.date and second.date and first.date != second.date:
+        return False
+    if first.category in {"CONSULT", "COOPERATE"}:
+        return set(first.source + first.target) == set(second.source + second.target)
+    return (
+        _compatible(first.source, second.source)
+        and _compatible(first.target, second.target)
+        and (set(first.source) | set(first.target)) & (set(second.source) | set(second.target))
+        != set()
+    )
+
+
+def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    return a + tuple(k for k in b if k not in a)
+
+
+def merge_events(events: list[Event]) -> list[Event]:
+    """One event per real event: the same class and compatible actors told twice are one."""
+    merged: list[Event] = []
+    for event in events:
+        for index, kept in enumerate(merged):
+            if _mergeable(kept, event):
+                merged[index] = _merge(kept, event)
+                break
+        else:
+            merged.append(event)
+    return merged
+
+
+def _merge(kept: Event, other: Event) -> Event:
+    from dataclasses import replace
+
+    evidence = kept.evidence + tuple(e for e in other.evidence if e not in kept.evidence)
+    return replace(
+        kept,
+        source=_union(kept.source, other.source),
+        target=_union(kept.target, other.target),
+        evidence=evidence,
+        location=kept.location or other.location,
+        date=kept.date or other.date,
+        attributed_to=kept.attributed_to or other.attributed_to,
+        confidence=round(min(0.95, max(kept.confidence, other.confidence) + 0.05), 2),
+    )
+
+
+def iter_sentences(doc: Doc) -> Iterator[Span]:
+    yield from doc.sents

@@ -1,0 +1,66 @@
+"""From articles to extractions: run the spaCy pipeline once over a stream, read each doc."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from diplograph.gazetteer import Gazetteer
+from diplograph.model import Article, Extraction
+from diplograph.nlp.actors import ActorTable
+from diplograph.nlp.events import EventReader
+from diplograph.nlp.lexicon import Lexicon, load_lexicon
+from diplograph.nlp.posts import read_posts
+
+
+def read_doc(
+    doc: Doc,
+    article: Article,
+    lexicon: Lexicon | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> Extraction:
+    """Everything diplograph reads from one parsed article."""
+    lexicon = lexicon or load_lexicon()
+    gazetteer = gazetteer or Gazetteer.load()
+    table = ActorTable(doc, gazetteer, lexicon.cues)
+    table.resolve()
+    posts = read_posts(doc, table, article.id)
+    reader = EventReader(doc, table, lexicon, article.id, article.published)
+    events = reader.events()
+    wanted = (
+        reader.participants
+        | {p.person for p in posts}
+        | {p.organization for p in posts if p.organization}
+    )
+    actors = tuple(
+        actor for actor in table.actors() if table.records[actor.key].named or actor.key in wanted
+    )
+    for actor in actors:  # every state a kept actor belongs to is described too
+        if actor.state and f"state/{actor.state}" not in {a.key for a in actors}:
+            table.state_record(actor.state, None, named=False)
+    keys = {a.key for a in actors} | {
+        f"state/{a.state}" for a in actors if a.state and f"state/{a.state}" in table.records
+    }
+    actors = tuple(a for a in table.actors() if a.key in keys)
+    involved = {a.key for a in table.actors() if table.records[a.key].named} | wanted
+    mentions = {key: table.records[key].count for key in sorted(keys & involved)}
+    return Extraction(article, actors, tuple(events), tuple(posts), mentions)
+
+
+def extract_articles(
+    articles: Iterable[Article],
+    nlp: Language,
+    *,
+    batch_size: int = 16,
+    n_process: int = 1,
+) -> Iterator[Extraction]:
+    """Parse a stream of articles with one ``nlp.pipe`` call and read each doc in order."""
+    lexicon = load_lexicon()
+    gazetteer = Gazetteer.load()
+    stream = ((article.text, article) for article in articles)
+    for doc, article in nlp.pipe(
+        stream, as_tuples=True, batch_size=batch_size, n_process=n_process
+    ):
+        yield read_doc(doc, article, lexicon, gazetteer)

@@ -1,0 +1,142 @@
+"""The trigger lexicon (read from the ontology) and the cue lexicons (read from resources)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from rdflib import RDFS, Graph, URIRef
+
+from diplograph.vocab import DGO, DGO_URI, ontology_graph
+
+
+@dataclass(frozen=True)
+class EventType:
+    """An event class of the ontology with its PLOVER category and analyst subtype key."""
+
+    iri: URIRef
+    category: str
+    subtype: str | None
+
+    @property
+    def local_name(self) -> str:
+        return str(self.iri)[len(DGO_URI) :]
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Grammatical cue words around triggers (lemmas, lower case)."""
+
+    light_verbs: frozenset[str]
+    negating_verbs: frozenset[str]
+    negating_determiners: frozenset[str]
+    future_verbs: frozenset[str]
+    future_auxiliaries: frozenset[str]
+    allege_words: frozenset[str]
+    report_adverbs: frozenset[str]
+    agent_nouns: frozenset[str]
+    title_words: tuple[str, ...]
+    plural_reference: dict[str, str]
+    plural_counts: dict[str, int]
+    locative_prepositions: frozenset[str]
+    target_prepositions: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Triggers by lemma: single verbs, event nouns (one or more words), verb+object phrases."""
+
+    verbs: dict[str, EventType]
+    nouns: dict[tuple[str, ...], EventType]
+    phrases: dict[tuple[str, str], EventType]
+    cues: Cues
+    event_types: tuple[EventType, ...]
+
+    def by_category(self, category: str) -> EventType:
+        """The top-level class of a PLOVER category."""
+        for event_type in self.event_types:
+            if event_type.category == category and event_type.subtype is None:
+                return event_type
+        raise KeyError(category)
+
+
+def _category_of(graph: Graph, cls: URIRef) -> tuple[str | None, str | None]:
+    subtype = graph.value(cls, DGO.subtypeKey)
+    seen: set[URIRef] = set()
+    frontier = [cls]
+    while frontier:
+        current = frontier.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        category = graph.value(current, DGO.ploverCategory)
+        if category is not None:
+            return str(category), str(subtype) if subtype is not None else None
+        frontier.extend(o for o in graph.objects(current, RDFS.subClassOf) if isinstance(o, URIRef))
+    return None, None
+
+
+def build_lexicon(graph: Graph) -> Lexicon:
+    """Read every event class and its trigger annotations from an ontology graph."""
+    types: dict[URIRef, EventType] = {}
+    for cls in set(graph.transitive_subjects(RDFS.subClassOf, DGO.Event)):
+        if cls == DGO.Event or not isinstance(cls, URIRef):
+            continue
+        category, subtype = _category_of(graph, cls)
+        if category is not None:
+            types[cls] = EventType(cls, category, subtype)
+    verbs: dict[str, EventType] = {}
+    nouns: dict[tuple[str, ...], EventType] = {}
+    phrases: dict[tuple[str, str], EventType] = {}
+    for cls, event_type in sorted(types.items()):
+        for value in sorted(str(v).lower().strip() for v in graph.objects(cls, DGO.triggerVerb)):
+            verbs.setdefault(value, event_type)
+        for value in sorted(str(v).lower().strip() for v in graph.objects(cls, DGO.triggerNoun)):
+            nouns.setdefault(tuple(value.split()), event_type)
+        for value in sorted(str(v).lower().strip() for v in graph.objects(cls, DGO.triggerPhrase)):
+            words = value.split()
+            if len(words) >= 2:
+                phrases.setdefault((words[0], words[-1]), event_type)
+    return Lexicon(
+        verbs=verbs,
+        nouns=nouns,
+        phrases=phrases,
+        cues=load_cues(),
+        event_types=tuple(sorted(types.values(), key=lambda t: str(t.iri))),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> Cues:
+    """The cue lexicons from ``resources/cues.json``."""
+    raw = json.loads((resources.files("diplograph") / "resources" / "cues.json").read_text("utf-8"))
+    sets = {
+        name: frozenset(raw[name])
+        for name in (
+            "light_verbs",
+            "negating_verbs",
+            "negating_determiners",
+            "future_verbs",
+            "future_auxiliaries",
+            "allege_words",
+            "report_adverbs",
+            "agent_nouns",
+            "locative_prepositions",
+            "target_prepositions",
+        )
+    }
+    titles = tuple(sorted(raw["title_words"], key=lambda t: (-len(t.split()), t)))
+    return Cues(
+        **sets,
+        title_words=titles,
+        plural_reference=dict(raw["plural_reference"]),
+        plural_counts=dict(raw["plural_counts"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The lexicon of the bundled ontology (built once per process)."""
+    return build_lexicon(ontology_graph())

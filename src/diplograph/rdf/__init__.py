@@ -1,0 +1,1 @@
+"""RDF stage: stable IRIs, graphs with provenance, reading and writing graph files."""

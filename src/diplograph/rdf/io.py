@@ -1,0 +1,118 @@
+"""Read and write graph files by suffix; writes are atomic (all or nothing)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from diplograph.errors import error
+from diplograph.vocab import bind_prefixes
+
+#: suffix -> (rdflib format, keeps named graphs)
+FORMATS: dict[str, tuple[str, bool]] = {
+    ".ttl": ("longturtle", False),
+    ".trig": ("trig", True),
+    ".nq": ("nquads", True),
+    ".nt": ("nt", False),
+    ".jsonld": ("json-ld", True),
+    ".rdf": ("xml", False),
+    ".owl": ("xml", False),
+    ".xml": ("xml", False),
+}
+PARSE_FORMATS = {".ttl": "turtle", ".rdf": "xml", ".owl": "xml", ".xml": "xml"}
+
+
+def output_format(path: Path) -> tuple[str, bool]:
+    """The rdflib format and whether named graphs survive, for an output path."""
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise error(
+            "E008", path=path, suffix=path.suffix or "(none)", choices=", ".join(FORMATS)
+        ) from None
+
+
+def union_graph(dataset: Dataset) -> Graph:
+    """Every triple of every named graph, in one graph, added in sorted order."""
+    graph = bind_prefixes(Graph())
+    for triple in sorted({(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))}):
+        graph.add(triple)
+    return graph
+
+
+def _sorted_dataset(dataset: Dataset) -> Dataset:
+    copy = bind_prefixes(Dataset(default_union=True))
+    quads = sorted(
+        (s, p, o, g.identifier if hasattr(g, "identifier") else g)
+        for s, p, o, g in dataset.quads((None, None, None, None))
+    )
+    for s, p, o, g in quads:
+        copy.graph(g).add((s, p, o))
+    return copy
+
+
+def serialize(dataset: Dataset, path: Path) -> bytes:
+    """The dataset in the format of ``path``'s suffix, deterministic for the same input."""
+    rdf_format, named = output_format(path)
+    if rdf_format in {"nquads", "nt"}:
+        source = dataset if rdf_format == "nquads" else union_graph(dataset)
+        text = source.serialize(format=rdf_format)
+        lines = sorted({line for line in text.splitlines() if line.strip()})
+        return ("\n".join(lines) + "\n").encode() if lines else b""
+    if named:
+        data = _sorted_dataset(dataset).serialize(format=rdf_format, encoding="utf-8")
+    else:
+        data = union_graph(dataset).serialize(format=rdf_format, encoding="utf-8")
+    return data
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` that replaces it only when the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_dataset(dataset: Dataset, path: Path) -> None:
+    """Serialize ``dataset`` to ``path`` atomically."""
+    data = serialize(dataset, path)
+    with atomic_output(path) as temporary:
+        temporary.write_bytes(data)
+
+
+def read_graphs(paths: Iterable[str | Path]) -> Dataset:
+    """Load graph files (TriG, N-Quads, Turtle, N-Triples, JSON-LD, RDF/XML) into one dataset.
+
+    Files without named graphs go into a graph named after the file.
+    """
+    dataset = bind_prefixes(Dataset(default_union=True))
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_file():
+            raise error("E001", path=path)
+        suffix = path.suffix.lower()
+        rdf_format, named = FORMATS.get(suffix, (None, False))
+        if rdf_format is None:
+            raise error("E008", path=path, suffix=suffix or "(none)", choices=", ".join(FORMATS))
+        try:
+            if named:
+                dataset.parse(path, format=rdf_format)
+            else:
+                target = dataset.graph(path.resolve().as_uri())
+                target.parse(path, format=PARSE_FORMATS.get(suffix, rdf_format))
+        except Exception as exc:  # rdflib raises many parser-specific types
+            detail = " ".join(str(exc).split())[:300]
+            raise error("E011", path=path, detail=detail) from None
+    return dataset

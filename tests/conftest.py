@@ -1,0 +1,51 @@
+"""Shared fixtures: the real spaCy pipeline, the bundled example, the shared corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "src" / "diplograph" / "resources" / "examples" / "zhao-leji-pyongyang.txt"
+EXAMPLE_PUBLISHED = dt.date(2024, 4, 13)
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from diplograph.nlp.pipeline import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "eval" / "score.py").is_file():
+        pytest.skip("../shared/ (development corpus and scorer) is not here")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def example_extraction(nlp):
+    from diplograph.ingest import read_articles
+    from diplograph.nlp.extract import extract_articles
+
+    (article,) = read_articles([EXAMPLE], published=EXAMPLE_PUBLISHED)
+    (extraction,) = extract_articles([article], nlp)
+    return extraction
+
+
+@pytest.fixture(scope="session")
+def example_dataset(example_extraction):
+    from rdflib import URIRef
+
+    from diplograph.rdf.build import build_dataset
+    from diplograph.vocab import ONTOLOGY_IRI, ontology_graph
+
+    dataset = build_dataset([example_extraction])
+    ontology = dataset.graph(URIRef(ONTOLOGY_IRI))
+    for triple in ontology_graph():
+        ontology.add(triple)
+    return dataset

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from diplograph.gazetteer import Gazetteer
 from diplograph.model import Actor
+from diplograph.nlp.chrome import dateline_places
 from diplograph.nlp.lexicon import Cues
 
 PERSON_PREFIXES = {"mr", "mrs", "ms", "dr", "sir", "dame", "mr.", "mrs.", "ms.", "dr."}
@@ -121,8 +122,17 @@ class Mention:
 class ActorTable:
     """The actors of one article and the token-level index of their mentions."""
 
-    def __init__(self, doc: Doc, gazetteer: Gazetteer, cues: Cues) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        gazetteer: Gazetteer,
+        cues: Cues,
+        publisher: str | None = None,
+        source_text: str = "",
+    ) -> None:
         self.doc = doc
+        self.source_text = source_text
+        self.publisher = normalise(publisher) if publisher else None
         self.gazetteer = gazetteer
         self.cues = cues
         self.records: dict[str, ActorRecord] = {}
@@ -173,24 +183,82 @@ class ActorTable:
     # -- resolution ----------------------------------------------------------------------
     def resolve(self) -> None:
         """Find and resolve every mention in the document."""
+        spans = self._entity_spans()
+        labels = _label_votes(spans)
+        person_parts = {
+            word
+            for span, label in spans
+            if label == "PERSON" and len(span.text.split()) > 1
+            for word in span.text.split()
+            if word[:1].isupper()
+        }
         persons: list[tuple[Span, str]] = []
-        for ent in self.doc.ents:
-            span = _trim(ent)
-            if span is None:
-                continue
+        for span, label in spans:
             text = span.text
-            label = ent.label_
-            if label in {"GPE", "LOC", "FAC", "ORG", "NORP", "PERSON"}:
-                self._resolve_named(span, text, label, persons)
+            label = labels.get(normalise(text), label)
+            if label != "PERSON" and text in person_parts and not self._known(text):
+                label = "PERSON"
+            self._resolve_named(span, text, label, persons)
         self._resolve_persons(persons)
+        self._resolve_datelines()
         self._resolve_acronyms()
         self._resolve_references()
 
+    def _resolve_datelines(self) -> None:
+        """The dateline's place is named by the article, though masked before parsing."""
+        for text in dateline_places(self.source_text):
+            place = self.gazetteer.place(text)
+            if place is not None:
+                record = ActorRecord(
+                    f"place/geonames-{place.geonames_id}",
+                    "Place",
+                    place.name,
+                    subkind="City",
+                    state=place.state,
+                    geonames_id=place.geonames_id,
+                )
+                key = self._add(record, place.name)
+                self.records[key].label = place.name
+                self.records[key].count += 1
+
+    def _known(self, text: str) -> bool:
+        gazetteer = self.gazetteer
+        return bool(
+            gazetteer.state(text)
+            or gazetteer.organization(text)
+            or gazetteer.state_by_demonym(text)
+        )
+
+    def _entity_spans(self) -> list[tuple[Span, str]]:
+        """Named-entity spans worth resolving, trimmed, with hyphenated name tails rejoined."""
+        doc = self.doc
+        spans = []
+        for ent in doc.ents:
+            if ent.label_ not in {"GPE", "LOC", "FAC", "ORG", "NORP", "PERSON"}:
+                continue
+            span = _trim(ent)
+            if span is None:
+                continue
+            end = span.end
+            while (
+                end + 1 < len(doc)
+                and doc[end].text in {"-", "‐", "‑"}
+                and not doc[end - 1].whitespace_
+                and not doc[end].whitespace_
+                and doc[end + 1].is_alpha
+            ):
+                end += 2
+            span = doc[span.start : end]
+            if self.publisher and normalise(span.text) == self.publisher:
+                continue
+            if ent.label_ == "ORG" and _part_of_title(span):
+                continue
+            spans.append((span, ent.label_))
+        return spans
+
     def _resolve_named(self, span: Span, text: str, label: str, persons: list) -> None:
         gazetteer = self.gazetteer
-        state = gazetteer.state(text) if label != "PERSON" or text.isupper() else None
-        if state is None and label == "PERSON":
-            state = gazetteer.state(text) if not _looks_like_person(text) else None
+        state = gazetteer.state(text)
         if state is not None and label != "NORP":
             key = self.state_record(state.code, text)
             self._mention(span, key, "State", "name")
@@ -213,7 +281,11 @@ class ActorTable:
             key = self.state_record(seat.code, text)
             self._mention(span, key, "State", "seat")
             return
-        place = gazetteer.place(text) if label in {"GPE", "LOC", "FAC", "ORG"} else None
+        place = (
+            gazetteer.place(text)
+            if label in {"GPE", "LOC", "FAC", "ORG"} or label == "PERSON" and " " not in text
+            else None
+        )
         if place is not None:
             record = ActorRecord(
                 f"place/geonames-{place.geonames_id}",
@@ -248,7 +320,10 @@ class ActorTable:
         """A capital stands for its government as a subject, object or possessor, not after 'in'."""
         root = span.root
         if root.dep_ == "pobj":
-            return root.head.lower_ not in LOCATIVE_HEADS
+            preposition = root.head
+            if preposition.lower_ in {"to", "from", "into"}:
+                return preposition.head.lemma_.lower() not in self.cues.motion_words
+            return preposition.lower_ not in LOCATIVE_HEADS
         if root.dep_ == "compound":
             return False
         return root.dep_ in GOVERNMENT_DEPS or (
@@ -371,6 +446,8 @@ class ActorTable:
                 kinds = {"State", "Person", "Organization"} if wanted == "any" else {wanted}
                 actors: list[str] = []
                 for mention in reversed(recent):
+                    if mention.start >= token.sent.start:
+                        continue
                     if mention.kind in kinds and mention.key not in actors:
                         actors.append(mention.key)
                     if len(actors) == count:
@@ -405,8 +482,29 @@ def _trim(ent: Span) -> Span | None:
     return doc[start:end]
 
 
-def _looks_like_person(text: str) -> bool:
-    return len(text.split()) >= 2
+def _label_votes(spans: list[tuple[Span, str]]) -> dict[str, str]:
+    """The label most spans with the same text carry (ties keep each span's own)."""
+    counts: dict[str, dict[str, int]] = {}
+    for span, label in spans:
+        bucket = counts.setdefault(normalise(span.text), {})
+        bucket[label] = bucket.get(label, 0) + 1
+    votes = {}
+    for text, bucket in counts.items():
+        ranked = sorted(bucket.items(), key=lambda item: -item[1])
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            votes[text] = ranked[0][0]
+    return votes
+
+
+def _part_of_title(span: Span) -> bool:
+    """ "Defence" in "Minister of Defence", "State" in "Secretary of State"."""
+    root = span.root
+    return (
+        root.dep_ == "pobj"
+        and root.head.lower_ == "of"
+        and root.head.head.lemma_.lower() in {"minister", "secretary", "commissioner", "ministry"}
+        and len(span) <= 3
+    )
 
 
 def _is_short_form(parts: list[str], full: list[str]) -> bool:

@@ -8,9 +8,8 @@ target, with passives, coordination, relative clauses and control verbs followed
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -22,6 +21,8 @@ from diplograph.nlp.lexicon import EventType, Lexicon
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 CLAUSE_LINKS = {"conj", "xcomp", "advcl", "pcomp", "ccomp", "relcl", "acl"}
 EVENT_POS = {"VERB", "NOUN", "PROPN", "AUX"}
+OBJECT_SIDE_DEPS = {"dobj", "dative", "xcomp", "ccomp", "prep", "attr", "oprd", "pcomp", "acomp"}
+NOUN_OBJECT_SIDE_DEPS = {"prep", "acl", "relcl"}
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,13 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
             for child in token.children:
                 if child.dep_ in {"dobj", "prt", "prep", "attr", "nsubjpass", "dative"}:
                     phrase = lexicon.phrases.get((lemma, _lemma(child)))
+                    partner = child
+                    if phrase is None and child.dep_ == "prep":
+                        pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                        if pobj is not None:
+                            phrase, partner = lexicon.phrases.get((lemma, _lemma(pobj))), pobj
                     if phrase is not None:
-                        triggers[token.i] = Trigger(token, phrase, "phrase", child)
+                        triggers[token.i] = Trigger(token, phrase, "phrase", partner)
                         break
             else:
                 verb = lexicon.verbs.get(lemma)
@@ -56,13 +62,14 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
         noun = _noun_type(token, lexicon)
         if noun is not None:
             triggers[token.i] = Trigger(token, noun, "noun")
-    # a noun that is the object or partner of a same-category verb trigger is that event
+    # a noun that a verb trigger acts upon ("condemned the attack", "lift the ban") is the
+    # object of that event, not an event of its own
     result = []
     for trigger in triggers.values():
         if trigger.form == "noun":
             governor = _governing_verb(trigger.token)
             other = triggers.get(governor.i) if governor is not None else None
-            if other is not None and other.event_type.category == trigger.event_type.category:
+            if other is not None and other.form != "noun":
                 continue
             if any(t.partner is trigger.token for t in triggers.values()):
                 continue
@@ -116,15 +123,15 @@ class EventReader:
         doc: Doc,
         table: ActorTable,
         lexicon: Lexicon,
-        doc_id: str,
-        published: dt.date | None,
+        article: Article,
     ) -> None:
         self.doc = doc
         self.table = table
         self.lexicon = lexicon
         self.cues = lexicon.cues
-        self.doc_id = doc_id
-        self.published = published
+        self.doc_id = article.id
+        self.published = article.published
+        self.text = article.text
         self.participants: set[str] = set()
 
     def events(self) -> list[Event]:
@@ -161,10 +168,10 @@ class EventReader:
         if head.pos_ not in {"NOUN", "PROPN", "PRON"}:
             return []
         for child in head.children:
-            if (
-                child.dep_ == "prep"
-                and child.lower_ in {"of", "from"}
-                and (head.lemma_.lower() in self.cues.agent_nouns)
+            if child.dep_ == "prep" and (
+                child.lower_ == "of"
+                or child.lower_ == "from"
+                and head.lemma_.lower() in self.cues.agent_nouns
             ):
                 found = [
                     k
@@ -247,6 +254,9 @@ class EventReader:
             target, _ = self._prep_actors(token, target_preps)
         if not target and partner is not None and partner.dep_ == "prep":
             target = [k for c in partner.children if c.dep_ == "pobj" for k in self.actors_of(c)]
+            if not target:
+                for pobj in (c for c in partner.children if c.dep_ == "pobj"):
+                    target, _ = self._prep_actors(pobj, {"between", "with", "among"})
         return source, target, token
 
     def _noun_arguments(self, noun: Token) -> tuple[list[str], list[str], Token]:
@@ -333,7 +343,13 @@ class EventReader:
                 if head.head is head or (head.pos_ in {"VERB", "AUX"} and head.i not in allowed):
                     break
                 head = head.head
-        return None
+        dates = [
+            value
+            for ent in trigger.token.sent.ents
+            if ent.label_ in {"DATE", "TIME"}
+            and (value := resolve_date(ent.text, self.published)) is not None
+        ]
+        return dates[0] if len(set(dates)) == 1 else None
 
     def _negated(self, trigger: Trigger, chain: list[Token]) -> bool:
         cues = self.cues
@@ -421,9 +437,26 @@ class EventReader:
             current = current.head
         return None
 
+    def _object_side_actor(self, trigger: Trigger, source: list[str]) -> list[str]:
+        """The first actor named on the object side of the trigger ("refused to let U.S.
+        aircraft land" gives the United States), when no argument names one directly."""
+        token = trigger.token
+        deps = OBJECT_SIDE_DEPS if token.pos_ in {"VERB", "AUX"} else NOUN_OBJECT_SIDE_DEPS
+        for child in token.children:
+            if child.dep_ not in deps or child.i < token.i:
+                continue
+            for descendant in child.subtree:
+                mention = self.table.by_token.get(descendant.i)
+                if mention is None or mention.kind == "Place" or mention.key in source:
+                    continue
+                return [mention.key]
+        return []
+
     def _event(self, trigger: Trigger) -> Event | None:
         source, target, anchor = self._arguments(trigger)
         target = [k for k in target if k not in source]
+        if not target:
+            target = self._object_side_actor(trigger, source)
         if not source and not target:
             return None
         chain = self._clause_chain(anchor)
@@ -432,8 +465,7 @@ class EventReader:
         location = self._location(trigger, anchor, target)
         modality, reporter = self._modality(trigger, chain)
         attributed = reporter or self._attribution(trigger)
-        sentence = trigger.token.sent
-        evidence = Evidence(self.doc_id, sentence.text.strip(), *_strip_offsets(sentence))
+        evidence = sentence_evidence(trigger.token.sent, self.doc_id, self.text)
         confidence = 0.45 + 0.2 * bool(source) + 0.15 * bool(target)
         confidence += 0.1 if trigger.form != "noun" else 0.0
         if any(self.table.by_token.get(trigger.token.i) for _ in [0]):
@@ -460,11 +492,14 @@ class EventReader:
         )
 
 
-def _strip_offsets(sentence: Span) -> tuple[int, int]:
-    text = sentence.text
-    start = sentence.start_char + (len(text) - len(text.lstrip()))
-    end = sentence.end_char - (len(text) - len(text.rstrip()))
-    return start, end
+def sentence_evidence(sentence: Span, doc_id: str, text: str) -> Evidence:
+    """The sentence as evidence: quoted from the article text, surrounding space trimmed."""
+    start, end = sentence.start_char, sentence.end_char
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Evidence(doc_id, text[start:end], start, end)
 
 
 def _compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -504,8 +539,6 @@ def merge_events(events: list[Event]) -> list[Event]:
 
 
 def _merge(kept: Event, other: Event) -> Event:
-    from dataclasses import replace
-
     evidence = kept.evidence + tuple(e for e in other.evidence if e not in kept.evidence)
     return replace(
         kept,

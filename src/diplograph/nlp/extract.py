@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from diplograph.gazetteer import Gazetteer
 from diplograph.model import Article, Extraction
 from diplograph.nlp.actors import ActorTable
+from diplograph.nlp.chrome import mask_chrome
 from diplograph.nlp.events import EventReader
 from diplograph.nlp.lexicon import Lexicon, load_lexicon
 from diplograph.nlp.posts import read_posts
@@ -24,10 +25,10 @@ def read_doc(
     """Everything diplograph reads from one parsed article."""
     lexicon = lexicon or load_lexicon()
     gazetteer = gazetteer or Gazetteer.load()
-    table = ActorTable(doc, gazetteer, lexicon.cues)
+    table = ActorTable(doc, gazetteer, lexicon.cues, article.source, article.text)
     table.resolve()
-    posts = read_posts(doc, table, article.id)
-    reader = EventReader(doc, table, lexicon, article.id, article.published)
+    posts = read_posts(doc, table, article.id, article.text)
+    reader = EventReader(doc, table, lexicon, article)
     events = reader.events()
     wanted = (
         reader.participants
@@ -59,7 +60,7 @@ def extract_articles(
     """Parse a stream of articles with one ``nlp.pipe`` call and read each doc in order."""
     lexicon = load_lexicon()
     gazetteer = Gazetteer.load()
-    stream = ((article.text, article) for article in articles)
+    stream = ((mask_chrome(article.text), article) for article in articles)
     for doc, article in nlp.pipe(
         stream, as_tuples=True, batch_size=batch_size, n_process=n_process
     ):

@@ -41,6 +41,7 @@ class Cues:
     plural_reference: dict[str, str]
     plural_counts: dict[str, int]
     locative_prepositions: frozenset[str]
+    motion_words: frozenset[str]
     target_prepositions: frozenset[str]
 
 
@@ -124,6 +125,7 @@ def load_cues() -> Cues:
             "report_adverbs",
             "agent_nouns",
             "locative_prepositions",
+            "motion_words",
             "target_prepositions",
         )
     }

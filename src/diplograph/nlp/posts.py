@@ -6,10 +6,11 @@ article; the state found beside the title also gives the person's state.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from diplograph.model import Evidence, Post
+from diplograph.model import Post
 from diplograph.nlp.actors import ActorTable, Mention
+from diplograph.nlp.events import sentence_evidence
 from diplograph.nlp.lexicon import Cues
 
 
@@ -51,7 +52,7 @@ def _context(doc: Doc, mention: Mention) -> tuple[int, int] | None:
     return (left, start) if left < start else None
 
 
-def read_posts(doc: Doc, table: ActorTable, doc_id: str) -> list[Post]:
+def read_posts(doc: Doc, table: ActorTable, doc_id: str, text: str) -> list[Post]:
     """Posts of every person mention, and the person's state when the context names it."""
     posts: dict[tuple[str, str, str | None], Post] = {}
     for mention in table.mentions:
@@ -71,8 +72,7 @@ def read_posts(doc: Doc, table: ActorTable, doc_id: str) -> list[Post]:
                 record.state = owner_record.state
         if title is None:
             continue
-        sentence: Span = doc[mention.start].sent
-        evidence = Evidence(doc_id, sentence.text.strip(), sentence.start_char, sentence.end_char)
+        evidence = sentence_evidence(doc[mention.start].sent, doc_id, text)
         key = (mention.key, title, owner)
         posts.setdefault(key, Post(mention.key, title, owner, evidence))
     # a post named without its state takes the person's state once known

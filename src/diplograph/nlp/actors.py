@@ -283,7 +283,7 @@ class ActorTable:
             return
         place = (
             gazetteer.place(text)
-            if label in {"GPE", "LOC", "FAC", "ORG"} or label == "PERSON" and " " not in text
+            if label in {"GPE", "LOC", "FAC", "ORG"} or (label == "PERSON" and " " not in text)
             else None
         )
         if place is not None:

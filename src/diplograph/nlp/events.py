@@ -170,8 +170,7 @@ class EventReader:
         for child in head.children:
             if child.dep_ == "prep" and (
                 child.lower_ == "of"
-                or child.lower_ == "from"
-                and head.lemma_.lower() in self.cues.agent_nouns
+                or (child.lower_ == "from" and head.lemma_.lower() in self.cues.agent_nouns)
             ):
                 found = [
                     k

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from diplograph.model import Event, Evidence
+from diplograph.model import Article, Event, Evidence
 from diplograph.nlp.actors import ActorTable
 from diplograph.nlp.dates import resolve_date
 from diplograph.nlp.lexicon import EventType, Lexicon

@@ -428,7 +428,19 @@ class ActorTable:
                 if person:
                     self.coref[token.i] = (person,)
             elif lower in PRONOUNS_THING and token.dep_ in {"nsubj", "nsubjpass", "poss"}:
-                actor = _last(recent, {"State", "Organization"}, token, same_or_previous=True)
+                actor = _last_subject(recent, {"State", "Organization"}, token, self.doc)
+                if actor:
+                    self.coref[token.i] = (actor,)
+            elif (
+                token.tag_ in {"NN", "NNS"}
+                and token.lemma_.lower() in self.cues.definite_reference
+                and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+                and not any(c.dep_ == "nummod" for c in token.children)
+                and not any(
+                    c.dep_ in {"compound", "amod"} and c.i in self.by_token for c in token.children
+                )
+            ):
+                actor = self._definite(token, recent)
                 if actor:
                     self.coref[token.i] = (actor,)
             elif token.tag_ in {"NNS", "NN"} and token.lemma_.lower() in self.cues.plural_reference:
@@ -455,6 +467,21 @@ class ActorTable:
                 if len(actors) == count:
                     self.coref[token.i] = tuple(reversed(actors))
 
+    def _definite(self, token: Token, recent: list[Mention]) -> str | None:
+        """ "the general", "the alliance", "the country": the latest fitting actor named
+        before this sentence; people only when the article gave them that title."""
+        lemma = token.lemma_.lower()
+        kind = self.cues.definite_reference[lemma]
+        for mention in reversed(recent):
+            if mention.start >= token.sent.start or mention.kind != kind:
+                continue
+            if kind != "Person":
+                return mention.key
+            before = self.doc[max(0, mention.start - 4) : mention.start]
+            if any(t.lemma_.lower() == lemma for t in before):
+                return mention.key
+        return None
+
     def actors(self) -> list[Actor]:
         return [record.freeze() for _, record in sorted(self.records.items())]
 
@@ -467,6 +494,22 @@ def _last(recent: list[Mention], kinds: set[str], token: Token, same_or_previous
             return None
         if mention.kind in kinds:
             return mention.key
+    return None
+
+
+def _last_subject(recent: list[Mention], kinds: set[str], token: Token, doc: Doc) -> str | None:
+    """ "it"/"its": the latest subject of this sentence, else of the previous one."""
+    sentence = token.sent
+    previous = doc[sentence.start - 1].sent if sentence.start > 0 else None
+    for scope in (sentence, previous):
+        if scope is None:
+            break
+        for mention in reversed(recent):
+            if not scope.start <= mention.start < scope.end or mention.start >= token.i:
+                continue
+            root = doc[mention.start : mention.end].root
+            if mention.kind in kinds and root.dep_ in {"nsubj", "nsubjpass"}:
+                return mention.key
     return None
 
 

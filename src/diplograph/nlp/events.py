@@ -21,6 +21,10 @@ from diplograph.nlp.lexicon import EventType, Lexicon
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 CLAUSE_LINKS = {"conj", "xcomp", "advcl", "pcomp", "ccomp", "relcl", "acl"}
 EVENT_POS = {"VERB", "NOUN", "PROPN", "AUX"}
+ANAPHORIC_DETERMINERS = {"the", "this", "that", "these", "those"}
+SYMMETRIC_CATEGORIES = {"CONSULT", "COOPERATE"}
+#: when one consultation is told with several words, the most specific names it
+SUBTYPE_PRIORITY = {"summit": 0, "meeting": 1, "call": 2, "visit": 3, "talks": 4}
 OBJECT_SIDE_DEPS = {"dobj", "dative", "xcomp", "ccomp", "prep", "attr", "oprd", "pcomp", "acomp"}
 NOUN_OBJECT_SIDE_DEPS = {"prep", "acl", "relcl"}
 
@@ -45,8 +49,11 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
         if token.pos_ in {"VERB", "AUX"}:
             for child in token.children:
                 if child.dep_ in {"dobj", "prt", "prep", "attr", "nsubjpass", "dative"}:
-                    phrase = lexicon.phrases.get((lemma, _lemma(child)))
-                    partner = child
+                    phrase, partner = None, child
+                    for candidate in (child, *child.conjuncts):
+                        phrase = lexicon.phrases.get((lemma, _lemma(candidate)))
+                        if phrase is not None:
+                            break
                     if phrase is None and child.dep_ == "prep":
                         pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                         if pobj is not None:
@@ -60,21 +67,68 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
                     triggers[token.i] = Trigger(token, verb, "verb")
             continue
         noun = _noun_type(token, lexicon)
-        if noun is not None:
+        if noun is not None and not _anaphoric(token):
             triggers[token.i] = Trigger(token, noun, "noun")
     # a noun that a verb trigger acts upon ("condemned the attack", "lift the ban") is the
     # object of that event, not an event of its own
     result = []
     for trigger in triggers.values():
         if trigger.form == "noun":
-            governor = _governing_verb(trigger.token)
+            noun = trigger.token
+            governor = noun.head if noun.dep_ in {"dobj", "nsubjpass", "attr", "oprd"} else None
             other = triggers.get(governor.i) if governor is not None else None
-            if other is not None and other.form != "noun":
+            if other is not None and other.form != "noun" and not _has_participant(noun):
                 continue
             if any(t.partner is trigger.token for t in triggers.values()):
                 continue
         result.append(trigger)
     return sorted(result, key=lambda t: t.token.i)
+
+
+def _possessor(noun: Token) -> Token | None:
+    return next((c for c in noun.children if c.dep_ == "poss"), None)
+
+
+def _under_allegation(token: Token, allege_words: frozenset[str]) -> bool:
+    """Whether the token is what an accusation claims: "accused X of supplying", "accusations
+    of X supplying", "allegedly supplied" (an aside such as a "while ..." clause is not)."""
+    current = token
+    for _ in range(6):
+        if current.dep_ in {"advcl", "ROOT", "conj", "relcl"} and current is not token:
+            return False
+        head = current.head
+        if head is current:
+            return False
+        if head.lemma_.lower() in allege_words and current.dep_ in {
+            "prep",
+            "ccomp",
+            "acl",
+            "xcomp",
+        }:
+            return True
+        if current.dep_ in {"advcl", "conj", "relcl"}:
+            return False
+        current = head
+    return False
+
+
+def _anaphoric(noun: Token) -> bool:
+    """ "the agreement", "that deal": a noun that refers back to an event already told,
+    with no participant of its own in the phrase."""
+    if not any(c.dep_ == "det" and c.lower_ in ANAPHORIC_DETERMINERS for c in noun.children):
+        return False
+    return not _has_participant(noun)
+
+
+def _has_participant(noun: Token) -> bool:
+    """Whether an event noun names a participant of its own ("Iran's attack", "talks with")."""
+    return any(
+        (c.dep_ in {"poss", "compound", "amod", "nmod"}
+        and c.ent_type_)
+        or (c.dep_ == "prep"
+        and c.lower_ in {"by", "with", "between", "to", "on", "against", "among"})
+        for c in noun.children
+    )
 
 
 def _lemma(token: Token) -> str:
@@ -156,11 +210,13 @@ class EventReader:
         if mention is not None and (places or mention.kind != "Place"):
             if mention.via != "demonym" or head.dep_ in SUBJECT_DEPS | {"dobj", "pobj"}:
                 return [mention.key]
-        for child in head.children:
-            if child.dep_ == "appos":
-                found = self.actors_of(child, depth + 1, places)
-                if found:
-                    return found
+        appositions = [c for c in head.children if c.dep_ == "appos"]
+        if head.dep_ == "conj":  # "X and his counterpart, Y": Y hangs off X in the parse
+            appositions += [c for c in head.head.children if c.dep_ == "appos" and c.i > head.i]
+        for child in appositions:
+            found = self.actors_of(child, depth + 1, places)
+            if found:
+                return found
         if head.i in table.coref:
             return list(table.coref[head.i])
         if head.tag_ in {"WDT", "WP"} and head.head.dep_ in {"relcl", "acl"}:
@@ -203,9 +259,22 @@ class EventReader:
         if verb.dep_ in {"conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
             return self._subject(verb.head, depth + 1)
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
-            return self._subject(verb.head.head, depth + 1)
+            head = verb.head.head
+            if head.pos_ in {"NOUN", "PROPN"}:
+                return _possessor(head)
+            return self._subject(head, depth + 1)
         if verb.dep_ == "relcl":
             return verb.head
+        if verb.dep_ == "acl" and verb.tag_ == "VBG":
+            head = verb.head
+            for child in head.children:  # "accusations of North Korea supplying weapons"
+                if child.dep_ == "prep" and child.lower_ == "of" and child.i < verb.i:
+                    pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    if pobj is not None and pobj.i in self.table.by_token:
+                        return pobj
+            return head if head.i in self.table.by_token else _possessor(head)
+        if verb.dep_ in {"acl", "xcomp"} and verb.head.pos_ in {"NOUN", "PROPN"}:
+            return _possessor(verb.head)  # "Russia's decision to withdraw"
         return None
 
     def _passive(self, verb: Token) -> bool:
@@ -325,7 +394,15 @@ class EventReader:
                         for key in self.actors_of(pobj, places=True):
                             if self.table.records[key].kind in {"Place", "State"}:
                                 return key
-        return None
+        places = {
+            mention.key
+            for token in trigger.token.sent
+            if token.dep_ == "pobj"
+            and token.head.lower_ in {"in", "at"}
+            and (mention := self.table.by_token.get(token.i)) is not None
+            and mention.kind == "Place"
+        }
+        return places.pop() if len(places) == 1 else None
 
     def _date(self, trigger: Trigger, anchor: Token) -> str | None:
         allowed = {trigger.token.i, anchor.i}
@@ -395,15 +472,10 @@ class EventReader:
                     return "reported", None
                 if child.lower_ in {"allegedly"}:
                     return "alleged", None
-        for token in chain[1:]:
-            if token.lemma_.lower() in cues.allege_words:
-                return "alleged", None
-        if trigger.event_type.category not in {"ACCUSE"}:
-            for token in trigger.token.ancestors:
-                if token.lemma_.lower() in cues.allege_words and token.i != trigger.token.i:
-                    return "alleged", None
-                if token.dep_ in {"ROOT"}:
-                    break
+        if trigger.event_type.category not in {"ACCUSE"} and _under_allegation(
+            trigger.token, cues.allege_words
+        ):
+            return "alleged", None
         for token in chain:
             for child in token.children:
                 if child.dep_ == "aux" and child.lower_ in cues.future_auxiliaries:
@@ -464,6 +536,17 @@ class EventReader:
         location = self._location(trigger, anchor, target)
         modality, reporter = self._modality(trigger, chain)
         attributed = reporter or self._attribution(trigger)
+        if attributed and len(source) == 1 and source[0] != attributed:
+            speaker = self.table.records.get(attributed)
+            said_of = self.table.records.get(source[0])
+            if (
+                speaker is not None
+                and said_of is not None
+                and speaker.kind == "Person"
+                and said_of.kind == "State"
+                and speaker.state == said_of.state
+            ):
+                source = [attributed]  # an official speaking for the state acts for it
         evidence = sentence_evidence(trigger.token.sent, self.doc_id, self.text)
         confidence = 0.45 + 0.2 * bool(source) + 0.15 * bool(target)
         confidence += 0.1 if trigger.form != "noun" else 0.0
@@ -506,14 +589,17 @@ def _compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _mergeable(first: Event, second: Event) -> bool:
-    if (first.event_class, first.negated) != (second.event_class, second.negated):
+    if (first.category, first.negated) != (second.category, second.negated):
         return False
     if first.date and second.date and first.date != second.date:
         return False
-    if first.category in {"CONSULT", "COOPERATE"}:
-        return set(first.source + first.target) == set(second.source + second.target)
+    same_class = first.event_class == second.event_class
+    if first.category in SYMMETRIC_CATEGORIES:
+        one, other = set(first.source + first.target), set(second.source + second.target)
+        return one == other or (same_class and (one <= other or other <= one))
     return (
-        _compatible(first.source, second.source)
+        same_class
+        and _compatible(first.source, second.source)
         and _compatible(first.target, second.target)
         and (set(first.source) | set(first.target)) & (set(second.source) | set(second.target))
         != set()
@@ -525,22 +611,33 @@ def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def merge_events(events: list[Event]) -> list[Event]:
-    """One event per real event: the same class and compatible actors told twice are one."""
-    merged: list[Event] = []
-    for event in events:
-        for index, kept in enumerate(merged):
-            if _mergeable(kept, event):
-                merged[index] = _merge(kept, event)
-                break
-        else:
-            merged.append(event)
+    """One event per real event: the same class and compatible actors told twice are one;
+    consultations of the same actors told as a meeting and as talks are one meeting."""
+    merged = list(events)
+    changed = True
+    while changed:
+        changed = False
+        result: list[Event] = []
+        for event in merged:
+            for index, kept in enumerate(result):
+                if _mergeable(kept, event):
+                    result[index] = _merge(kept, event)
+                    changed = True
+                    break
+            else:
+                result.append(event)
+        merged = result
     return merged
 
 
 def _merge(kept: Event, other: Event) -> Event:
     evidence = kept.evidence + tuple(e for e in other.evidence if e not in kept.evidence)
+    rank = SUBTYPE_PRIORITY.get
+    preferred = other if rank(other.subtype, 9) < rank(kept.subtype, 9) else kept
     return replace(
         kept,
+        event_class=preferred.event_class,
+        subtype=preferred.subtype,
         source=_union(kept.source, other.source),
         target=_union(kept.target, other.target),
         evidence=evidence,

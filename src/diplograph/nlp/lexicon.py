@@ -39,6 +39,7 @@ class Cues:
     agent_nouns: frozenset[str]
     title_words: tuple[str, ...]
     plural_reference: dict[str, str]
+    definite_reference: dict[str, str]
     plural_counts: dict[str, int]
     locative_prepositions: frozenset[str]
     motion_words: frozenset[str]
@@ -134,6 +135,7 @@ def load_cues() -> Cues:
         **sets,
         title_words=titles,
         plural_reference=dict(raw["plural_reference"]),
+        definite_reference=dict(raw["definite_reference"]),
         plural_counts=dict(raw["plural_counts"]),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import spacy
 from spacy.language import Language
 
@@ -19,10 +21,15 @@ def installed_pipelines() -> list[str]:
 
 
 def load_pipeline(name: str = DEFAULT_MODEL) -> Language:
-    """Load an installed pipeline package (or a pipeline folder) by name.
+    """Load an installed pipeline package (or a pipeline folder) by name, once per process.
 
     Raises ``DiplographError`` E007 naming the installed pipelines when it is not there.
     """
+    return _load_pipeline(name)
+
+
+@lru_cache(maxsize=4)
+def _load_pipeline(name: str) -> Language:
     from pathlib import Path
 
     if not (spacy.util.is_package(name) or Path(name).is_dir()):

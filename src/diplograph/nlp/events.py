@@ -79,10 +79,19 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
             other = triggers.get(governor.i) if governor is not None else None
             if other is not None and other.form != "noun" and not _has_participant(noun):
                 continue
-            if any(t.partner is trigger.token for t in triggers.values()):
+            if any(t.partner == trigger.token for t in triggers.values()):
                 continue
         result.append(trigger)
     return sorted(result, key=lambda t: t.token.i)
+
+
+def _latest_counterpart(events: list[Event], actors: set[str]) -> tuple[str, ...]:
+    for event in reversed(events):
+        if actors & set(event.target) and event.source and not actors & set(event.source):
+            return event.source
+        if actors & set(event.source) and event.target and not actors & set(event.target):
+            return event.target
+    return ()
 
 
 def _possessor(noun: Token) -> Token | None:
@@ -94,10 +103,10 @@ def _under_allegation(token: Token, allege_words: frozenset[str]) -> bool:
     of X supplying", "allegedly supplied" (an aside such as a "while ..." clause is not)."""
     current = token
     for _ in range(6):
-        if current.dep_ in {"advcl", "ROOT", "conj", "relcl"} and current is not token:
+        if current.dep_ in {"advcl", "ROOT", "conj", "relcl"} and current != token:
             return False
         head = current.head
-        if head is current:
+        if head == current:
             return False
         if head.lemma_.lower() in allege_words and current.dep_ in {
             "prep",
@@ -123,10 +132,11 @@ def _anaphoric(noun: Token) -> bool:
 def _has_participant(noun: Token) -> bool:
     """Whether an event noun names a participant of its own ("Iran's attack", "talks with")."""
     return any(
-        (c.dep_ in {"poss", "compound", "amod", "nmod"}
-        and c.ent_type_)
-        or (c.dep_ == "prep"
-        and c.lower_ in {"by", "with", "between", "to", "on", "against", "among"})
+        (c.dep_ in {"poss", "compound", "amod", "nmod"} and c.ent_type_)
+        or (
+            c.dep_ == "prep"
+            and c.lower_ in {"by", "with", "between", "to", "on", "against", "among"}
+        )
         for c in noun.children
     )
 
@@ -190,7 +200,51 @@ class EventReader:
 
     def events(self) -> list[Event]:
         raw = [e for t in find_triggers(self.doc, self.lexicon) if (e := self._event(t))]
-        return merge_events(raw)
+        raw = [self._refusal(e) for e in raw]
+        return merge_events(self._implicit_counterparts(raw))
+
+    def _refusal(self, event: Event) -> Event:
+        """Not accepting, recognising or endorsing is a rejection ("would not accept X")."""
+        lemma = self.doc[self._token_at(event.trigger_start)].lemma_.lower()
+        if (
+            event.negated
+            and event.category in {"AGREE", "SUPPORT"}
+            and (lemma in self.cues.acceptance_verbs)
+        ):
+            rejection = self.lexicon.by_subtype("REJECT", "rejection")
+            return replace(
+                event,
+                category=rejection.category,
+                subtype=rejection.subtype,
+                event_class=rejection.local_name,
+                negated=False,
+            )
+        return event
+
+    def _token_at(self, char: int) -> int:
+        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
+        return span.start if span is not None else 0
+
+    def _implicit_counterparts(self, events: list[Event]) -> list[Event]:
+        """An act aimed at someone the sentence leaves unnamed ("Moscow denied any
+        involvement") is aimed at the latest actor the article showed dealing with its
+        source; such inferred targets lower the confidence."""
+        result: list[Event] = []
+        for event in events:
+            if (
+                not event.target
+                and len(event.source) >= 1
+                and event.category in self.cues.counterpart_categories
+            ):
+                counterpart = _latest_counterpart(result, set(event.source))
+                if counterpart:
+                    event = replace(
+                        event,
+                        target=counterpart,
+                        confidence=round(max(0.1, event.confidence - 0.2), 2),
+                    )
+            result.append(event)
+        return result
 
     # -- arguments -----------------------------------------------------------------------
     def actors_of(self, token: Token | None, depth: int = 0, places: bool = False) -> list[str]:
@@ -252,9 +306,10 @@ class EventReader:
         if depth > 3:
             return None
         if verb.dep_ == "xcomp":
-            for child in verb.head.children:
-                if child.dep_ == "dobj":
-                    return child
+            for dep in ("dobj", "nsubjpass"):  # "urged Manila to", "is expected to"
+                for child in verb.head.children:
+                    if child.dep_ == dep:
+                        return child
             return self._subject(verb.head, depth + 1)
         if verb.dep_ in {"conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
             return self._subject(verb.head, depth + 1)
@@ -284,7 +339,7 @@ class EventReader:
 
     def _prep_actors(self, token: Token, preps: Iterable[str], exclude: Token | None = None):
         for child in token.children:
-            if child.dep_ == "prep" and child.lower_ in preps and child is not exclude:
+            if child.dep_ == "prep" and child.lower_ in preps and child != exclude:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         found = self.actors_of(pobj)
@@ -312,7 +367,7 @@ class EventReader:
         target: list[str] = []
         partner = trigger.partner
         for child in token.children:
-            if child.dep_ in {"dobj", "dative"} and child is not partner:
+            if child.dep_ in {"dobj", "dative"} and child != partner:
                 target = self.actors_of(child)
                 if target:
                     break
@@ -416,7 +471,7 @@ class EventReader:
                     if value:
                         return value
                     break
-                if head.head is head or (head.pos_ in {"VERB", "AUX"} and head.i not in allowed):
+                if head.head == head or (head.pos_ in {"VERB", "AUX"} and head.i not in allowed):
                     break
                 head = head.head
         dates = [
@@ -435,7 +490,7 @@ class EventReader:
                     return True
                 if child.dep_ == "det" and child.lower_ in cues.negating_determiners:
                     return True
-            if token is not trigger.token and token.lemma_.lower() in cues.negating_verbs:
+            if token != trigger.token and token.lemma_.lower() in cues.negating_verbs:
                 return True
             if token.dep_ == "conj" and any(
                 c.dep_ == "preconj" and c.lower_ == "neither" for c in token.head.children
@@ -479,14 +534,8 @@ class EventReader:
         for token in chain:
             for child in token.children:
                 if child.dep_ == "aux" and child.lower_ in cues.future_auxiliaries:
-                    if child.lower_ in {"would", "could", "may", "might"} and token.head.lemma_ in {
-                        "say",
-                        "tell",
-                        "warn",
-                    }:
-                        continue
                     return "expected", None
-            if token is not trigger.token and token.lemma_.lower() in cues.future_verbs:
+            if token != trigger.token and token.lemma_.lower() in cues.future_verbs:
                 if trigger.token in token.subtree and any(
                     c.dep_ == "xcomp" for c in token.children
                 ):
@@ -503,7 +552,7 @@ class EventReader:
                 "announce",
             }:
                 return next(iter(self.actors_of(self._subject(current.head))), None)
-            if current.head is current:
+            if current.head == current:
                 break
             current = current.head
         return None
@@ -589,7 +638,11 @@ def _compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _mergeable(first: Event, second: Event) -> bool:
-    if (first.category, first.negated) != (second.category, second.negated):
+    if (first.category, first.negated, first.modality) != (
+        second.category,
+        second.negated,
+        second.modality,
+    ):
         return False
     if first.date and second.date and first.date != second.date:
         return False

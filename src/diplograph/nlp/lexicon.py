@@ -43,6 +43,8 @@ class Cues:
     plural_counts: dict[str, int]
     locative_prepositions: frozenset[str]
     motion_words: frozenset[str]
+    acceptance_verbs: frozenset[str]
+    counterpart_categories: frozenset[str]
     target_prepositions: frozenset[str]
 
 
@@ -55,6 +57,13 @@ class Lexicon:
     phrases: dict[tuple[str, str], EventType]
     cues: Cues
     event_types: tuple[EventType, ...]
+
+    def by_subtype(self, category: str, subtype: str | None) -> EventType:
+        """The class of a PLOVER category and analyst subtype key."""
+        for event_type in self.event_types:
+            if event_type.category == category and event_type.subtype == subtype:
+                return event_type
+        raise KeyError((category, subtype))
 
     def by_category(self, category: str) -> EventType:
         """The top-level class of a PLOVER category."""
@@ -127,6 +136,8 @@ def load_cues() -> Cues:
             "agent_nouns",
             "locative_prepositions",
             "motion_words",
+            "acceptance_verbs",
+            "counterpart_categories",
             "target_prepositions",
         )
     }

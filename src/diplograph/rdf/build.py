@@ -34,14 +34,16 @@ def date_literal(value: str) -> Literal:
 def _actor_triples(graph: Graph, actor: Actor) -> None:
     node = iris.actor_iri(actor.key)
     graph.add((node, RDF.type, ACTOR_CLASS[actor.kind]))
-    if actor.subkind and actor.subkind in DGO:
-        graph.add((node, RDF.type, DGO[actor.subkind]))
+    if actor.subkind:
+        try:
+            graph.add((node, RDF.type, DGO[actor.subkind]))
+        except AttributeError:  # a kind the ontology does not define stays the plain kind
+            pass
     label = actor.label if actor.kind in {"State", "Person"} else actor.canonical or actor.label
     graph.add((node, SKOS.prefLabel, Literal(label, lang="en")))
     graph.add((node, RDFS.label, Literal(label, lang="en")))
-    for alias in actor.aliases:
-        if alias != label:
-            graph.add((node, SKOS.altLabel, Literal(alias, lang="en")))
+    for alias in sorted({actor.label, *actor.aliases} - {label}):
+        graph.add((node, SKOS.altLabel, Literal(alias, lang="en")))
     if actor.kind == "State" and actor.state:
         graph.add((node, DGO.isoAlpha3, Literal(actor.state)))
         if actor.iso2:
@@ -95,6 +97,7 @@ def extraction_graph(extraction: Extraction, graph: Graph | None = None) -> Grap
 
     for event in extraction.events:
         node = iris.event_iri(event)
+        graph.add((node, RDF.type, DGO.Event))
         graph.add((node, RDF.type, DGO[event.event_class]))
         category_class = _category_class(event)
         if category_class is not None and category_class != DGO[event.event_class]:

@@ -205,11 +205,12 @@ class EventReader:
 
     def _refusal(self, event: Event) -> Event:
         """Not accepting, recognising or endorsing is a rejection ("would not accept X")."""
-        lemma = self.doc[self._token_at(event.trigger_start)].lemma_.lower()
+        token = self.doc[self._token_at(event.trigger_start)]
         if (
             event.negated
             and event.category in {"AGREE", "SUPPORT"}
-            and (lemma in self.cues.acceptance_verbs)
+            and token.pos_ == "VERB"
+            and token.lemma_.lower() in self.cues.acceptance_verbs
         ):
             rejection = self.lexicon.by_subtype("REJECT", "rejection")
             return replace(

@@ -432,11 +432,14 @@ def test_hermit_finds_broken_disjointness_inconsistent(ontology: Graph, case: st
 
 
 def _validate(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, Graph, str]:
-    """Validate with the ontology mixed in, so targets and sh:class follow rdfs:subClassOf."""
+    """Validate ``data`` with the ontology's class hierarchy added, so targets and sh:class
+    follow rdfs:subClassOf (pyshacl's ``ont_graph=`` does the same but takes ~15 s)."""
     pyshacl = pytest.importorskip("pyshacl")
-    conforms, results, text = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none", allow_warnings=False
-    )
+    mixed = _copy(data)
+    for sub, sup in ontology.subject_objects(RDFS.subClassOf):
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+            mixed.add((sub, RDFS.subClassOf, sup))
+    conforms, results, text = pyshacl.validate(mixed, shacl_graph=shapes, inference="none", allow_warnings=False)
     return conforms, results, text
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rdflib import Dataset
 
+from diplograph.errors import error
 from diplograph.export import entity_rows, event_rows
 from diplograph.ingest import read_articles
 from diplograph.model import Extraction
@@ -26,10 +27,14 @@ def extract(
     published: dt.date | None = None,
     jobs: int = 1,
 ) -> Iterator[Extraction]:
-    """Read articles from files or folders and yield what each one says, in input order."""
-    nlp = load_pipeline(model)
+    """Read articles from files or folders and yield what each one says, in input order.
+
+    A missing input (E001) or pipeline (E007) raises here, at the call; errors inside
+    the files raise while iterating.
+    """
     articles = read_articles(inputs, published=published)
-    yield from extract_articles(articles, nlp, n_process=jobs)
+    nlp = load_pipeline(model)
+    return extract_articles(articles, nlp, n_process=jobs)
 
 
 def build(
@@ -45,7 +50,9 @@ def build(
     The output appears only when every article was read: a bad input leaves no file behind.
     """
     path = Path(output)
-    output_format(path)  # fail on a bad suffix before any work
+    output_format(path)  # fail on a bad suffix or a folder before any work
+    if path.is_dir():
+        raise error("E021", path=path, detail="it is a folder")
     extractions = extract(inputs, model=model, published=published, jobs=jobs)
     if path.suffix.lower() == ".nq":
         return _stream_nquads(extractions, path)

@@ -13,6 +13,7 @@ from diplograph import __version__, api
 from diplograph.errors import DiplographError
 from diplograph.export import ENTITY_COLUMNS, EVENT_COLUMNS
 from diplograph.nlp.pipeline import DEFAULT_MODEL
+from diplograph.rdf.io import FORMATS
 from diplograph.query import format_result, named_queries, rows_to_csv, rows_to_jsonl
 
 app = typer.Typer(
@@ -68,7 +69,7 @@ def main(
 @app.command()
 def build(
     inputs: Annotated[
-        list[Path],
+        list[str],  # str, not Path: "-" (standard input) must reach read_articles as "-"
         typer.Argument(help="Articles: .txt, .jsonl, .json, .html, feeds, folders; - for stdin."),
     ],
     output: Annotated[
@@ -90,7 +91,7 @@ def build(
 
 @app.command()
 def query(
-    graphs: Annotated[list[Path], typer.Argument(help="Graph files to query.")],
+    graphs: Annotated[list[str], typer.Argument(help="Graph files to query.")],
     text: Annotated[str | None, typer.Option("--query", "-q", help="SPARQL query text.")] = None,
     file: Annotated[
         Path | None, typer.Option("--file", "-f", help="File holding the query.")
@@ -111,9 +112,16 @@ def query(
     The query comes from --query, --file or --named; a last positional argument that is
     not a file is taken as the query text too.
     """
-    graphs = list(graphs)
-    if text is None and file is None and named is None and graphs and not graphs[-1].exists():
-        text = str(graphs.pop())
+    graphs = list(graphs)  # str, not Path: Path("... <http://x> ...") would drop a slash
+    if (
+        text is None
+        and file is None
+        and named is None
+        and graphs
+        and not Path(graphs[-1]).exists()
+        and Path(graphs[-1]).suffix.lower() not in FORMATS
+    ):
+        text = graphs.pop()
     if file is not None:
         if not file.is_file():
             _fail(f"{file}: no such file or folder")
@@ -126,7 +134,7 @@ def query(
             _fail(f"--bind {item!r}: expected NAME=VALUE")
         name, value = item.split("=", 1)
         bindings[name.strip().lstrip("?$")] = value
-    result = _run(api.query, graphs, text, named=named, bindings=bindings)
+    result = _run(api.query, [Path(g) for g in graphs], text, named=named, bindings=bindings)
     sys.stdout.write(_run(format_result, result, fmt.value))
 
 

@@ -38,6 +38,8 @@ class Errors:
     )
     E019 = "{path}:{line}: expected a JSON object (one article), found {found}"
     E020 = "{path}: cannot read the file ({detail})"
+    E021 = "{path}: cannot write the output ({detail})"
+    E022 = "the SPARQL query failed while running: {detail}"
 
 
 def error(code: str, **values: object) -> DiplographError:

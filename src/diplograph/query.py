@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from rdflib import Dataset, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 
 from diplograph.errors import error
@@ -53,9 +54,16 @@ def run_query(dataset: Dataset, text: str, bindings: dict[str, str] | None = Non
     """Evaluate SPARQL; values in ``bindings`` are bound as literals, never pasted into text."""
     init = {name: Literal(value) for name, value in (bindings or {}).items()}
     try:
-        return dataset.query(text, initBindings=init)
+        prepared = prepareQuery(text, initNs=dict(dataset.namespaces()))
     except Exception as exc:  # pyparsing and rdflib raise several types
         raise error("E013", detail=" ".join(str(exc).split())[:300]) from None
+    try:
+        result = dataset.query(prepared, initBindings=init)
+        if result.type == "SELECT":
+            result.bindings  # noqa: B018  (rdflib evaluates lazily: fail here, not later)
+    except Exception as exc:
+        raise error("E022", detail=" ".join(str(exc).split())[:300]) from None
+    return result
 
 
 def _cell(value) -> str:
@@ -74,7 +82,7 @@ def format_result(result: Result, fmt: str = "table") -> str:
     if fmt == "csv":
         return result.serialize(format="csv").decode()
     if fmt == "tsv":
-        return result.serialize(format="tsv").decode()
+        return _tsv(result)
     names = [str(v) for v in result.vars]
     rows = [[_cell(row[v]) for v in result.vars] for row in result]
     widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
@@ -92,18 +100,34 @@ def format_result(result: Result, fmt: str = "table") -> str:
     return "\n".join(out) + "\n"
 
 
+def _tsv(result: Result) -> str:
+    """SPARQL 1.1 TSV: ``?name`` headers, terms in Turtle syntax (rdflib has no TSV writer)."""
+
+    def term(value) -> str:
+        if value is None:
+            return ""
+        return value.n3().replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+    lines = ["\t".join(f"?{v}" for v in result.vars)]
+    lines.extend("\t".join(term(row[v]) for v in result.vars) for row in result)
+    return "\n".join(lines) + "\n"
+
+
+def _csv_value(value) -> object:
+    if isinstance(value, list):
+        return "|".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
 def rows_to_csv(rows: list[dict], columns: list[str], delimiter: str = ",") -> str:
-    """Rows of dicts as CSV; list values joined with ``|``."""
+    """Rows of dicts as CSV; list values joined with ``|``, booleans as ``true``/``false``."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, delimiter=delimiter, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {
-                k: "|".join(v) if isinstance(v, list) else ("" if v is None else v)
-                for k, v in row.items()
-            }
-        )
+        writer.writerow({k: _csv_value(v) for k, v in row.items()})
     return buffer.getvalue()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -64,6 +65,13 @@ def serialize(dataset: Dataset, path: Path) -> bytes:
         text = source.serialize(format=rdf_format)
         lines = sorted({line for line in text.splitlines() if line.strip()})
         return ("\n".join(lines) + "\n").encode() if lines else b""
+    if rdf_format == "json-ld":
+        return _canonical_json(_sorted_dataset(dataset).serialize(format=rdf_format))
+    if rdf_format == "xml":
+        # rdflib's RDF/XML writer walks subjects in hash order: hand it a sorted view
+        graph = bind_prefixes(_SortedGraph())
+        graph += union_graph(dataset)
+        return graph.serialize(format=rdf_format, encoding="utf-8")
     if named:
         data = _sorted_dataset(dataset).serialize(format=rdf_format, encoding="utf-8")
     else:
@@ -71,18 +79,78 @@ def serialize(dataset: Dataset, path: Path) -> bytes:
     return data
 
 
+class _SortedGraph(Graph):
+    """A graph whose subjects and predicate-objects come out sorted (for RDF/XML)."""
+
+    def subjects(self, predicate=None, object=None, unique=False):
+        return iter(sorted(set(super().subjects(predicate, object, unique=True))))
+
+    def predicate_objects(self, subject=None, unique=False):
+        return iter(sorted(set(super().predicate_objects(subject, unique=True))))
+
+
+def _canonical_json(text: str) -> bytes:
+    """JSON-LD with every node and value array sorted (rdflib emits them in hash order)."""
+
+    def canonical(value):
+        if isinstance(value, dict):
+            return {key: item if key == "@list" else canonical(item) for key, item in value.items()}
+        if isinstance(value, list):
+            items = [canonical(item) for item in value]
+            return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+        return value
+
+    data = canonical(json.loads(text))
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` that replaces it only when the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(handle)
+    """A temporary path beside ``path`` that replaces it only when the block succeeds.
+
+    On failure nothing is left behind: not the temporary file, not the folders made for it.
+    The file gets the usual permissions (``0o666`` less the umask), not ``mkstemp``'s 0o600.
+
+    Raises:
+        DiplographError: E021 when the output cannot be written there.
+    """
+    if path.is_dir():
+        raise error("E021", path=path, detail="it is a folder")
+    missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        os.close(handle)
+    except OSError as exc:
+        _remove_folders(missing)
+        raise error("E021", path=path, detail=exc.strerror or exc) from None
     temporary = Path(name)
+    succeeded = False
     try:
         yield temporary
-        os.replace(temporary, path)
+        try:
+            os.chmod(temporary, 0o666 & ~_umask())
+            os.replace(temporary, path)
+        except OSError as exc:
+            raise error("E021", path=path, detail=exc.strerror or exc) from None
+        succeeded = True
     finally:
         temporary.unlink(missing_ok=True)
+        if not succeeded:
+            _remove_folders(missing)
+
+
+def _remove_folders(folders: list[Path]) -> None:
+    """Remove folders made for an output that was not written, deepest first, if still empty."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def write_dataset(dataset: Dataset, path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -35,10 +36,9 @@ def _actor_triples(graph: Graph, actor: Actor) -> None:
     node = iris.actor_iri(actor.key)
     graph.add((node, RDF.type, ACTOR_CLASS[actor.kind]))
     if actor.subkind:
-        try:
+        # a kind the ontology does not define leaves the plain kind
+        with contextlib.suppress(AttributeError):
             graph.add((node, RDF.type, DGO[actor.subkind]))
-        except AttributeError:  # a kind the ontology does not define stays the plain kind
-            pass
     label = actor.label if actor.kind in {"State", "Person"} else actor.canonical or actor.label
     graph.add((node, SKOS.prefLabel, Literal(label, lang="en")))
     graph.add((node, RDFS.label, Literal(label, lang="en")))

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import spacy
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from diplograph.gazetteer import Gazetteer
@@ -19,6 +21,7 @@ from diplograph.model import Actor
 from diplograph.nlp.chrome import dateline_places
 from diplograph.nlp.lexicon import Cues
 
+ACTOR_LABELS = {"GPE", "LOC", "FAC", "ORG", "NORP", "PERSON"}
 PERSON_PREFIXES = {"mr", "mrs", "ms", "dr", "sir", "dame", "mr.", "mrs.", "ms.", "dr."}
 LOCATIVE_HEADS = {"in", "at", "near", "from", "to", "into", "outside", "inside", "across", "off"}
 GOVERNMENT_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "dative", "appos", "agent"}
@@ -230,11 +233,18 @@ class ActorTable:
         )
 
     def _entity_spans(self) -> list[tuple[Span, str]]:
-        """Named-entity spans worth resolving, trimmed, with hyphenated name tails rejoined."""
+        """Named-entity spans worth resolving, trimmed, with hyphenated name tails rejoined;
+        names of known bodies the statistical recogniser missed ("Group of Seven") added."""
         doc = self.doc
         spans = []
+        covered = {
+            i for ent in doc.ents if ent.label_ in ACTOR_LABELS for i in range(ent.start, ent.end)
+        }
+        for span in _known_names(doc, self.gazetteer):
+            if not covered.intersection(range(span.start, span.end)):
+                spans.append((span, "ORG"))
         for ent in doc.ents:
-            if ent.label_ not in {"GPE", "LOC", "FAC", "ORG", "NORP", "PERSON"}:
+            if ent.label_ not in ACTOR_LABELS:
                 continue
             span = _trim(ent)
             if span is None:
@@ -523,6 +533,26 @@ def _trim(ent: Span) -> Span | None:
     if start >= end:
         return None
     return doc[start:end]
+
+
+_MATCHERS: dict[int, PhraseMatcher] = {}
+
+
+def _known_names(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
+    """Spans that spell a curated organisation's name, acronym or alias exactly."""
+    matcher = _MATCHERS.get(id(doc.vocab))
+    if matcher is None:
+        matcher = PhraseMatcher(doc.vocab, attr="ORTH")
+        forms = {
+            form
+            for entry in gazetteer.organizations()
+            for form in (entry.name, *entry.acronyms, *entry.aliases)
+            if len(form) > 2 and form[0].isupper()
+        }
+        matcher.add("ORG", [Doc(doc.vocab, words=form.split()) for form in sorted(forms)])
+        _MATCHERS[id(doc.vocab)] = matcher
+    spans = [doc[start:end] for _, start, end in matcher(doc)]
+    return spacy.util.filter_spans(spans)
 
 
 def _label_votes(spans: list[tuple[Span, str]]) -> dict[str, str]:

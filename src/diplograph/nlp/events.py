@@ -82,7 +82,15 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
             if any(t.partner == trigger.token for t in triggers.values()):
                 continue
         result.append(trigger)
-    return sorted(result, key=lambda t: t.token.i)
+    # what a request asks for ("urged Beijing to lift the ban") has not happened
+    requested = {
+        t.token.i
+        for t in result
+        if t.token.dep_ == "xcomp"
+        and (asker := triggers.get(t.token.head.i)) is not None
+        and asker.event_type.category == "REQUEST"
+    }
+    return sorted((t for t in result if t.token.i not in requested), key=lambda t: t.token.i)
 
 
 def _latest_counterpart(events: list[Event], actors: set[str]) -> tuple[str, ...]:
@@ -318,6 +326,11 @@ class EventReader:
             head = verb.head.head
             if head.pos_ in {"NOUN", "PROPN"}:
                 return _possessor(head)
+            if verb.head.lower_ in {"of", "for"}:  # "accused X of supplying": X supplies
+                for dep in ("dobj", "nsubjpass"):
+                    for child in head.children:
+                        if child.dep_ == dep:
+                            return child
             return self._subject(head, depth + 1)
         if verb.dep_ == "relcl":
             return verb.head
@@ -340,7 +353,7 @@ class EventReader:
 
     def _prep_actors(self, token: Token, preps: Iterable[str], exclude: Token | None = None):
         for child in token.children:
-            if child.dep_ == "prep" and child.lower_ in preps and child != exclude:
+            if child.dep_ in {"prep", "agent"} and child.lower_ in preps and child != exclude:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         found = self.actors_of(pobj)
@@ -392,7 +405,11 @@ class EventReader:
             elif child.dep_ in {"compound", "amod", "nmod"} and not source:
                 mention = self.table.by_token.get(child.i)
                 if mention is not None and mention.kind != "Place":
-                    source = [mention.key]
+                    source = [
+                        m.key
+                        for t in (child, *child.conjuncts)
+                        if (m := self.table.by_token.get(t.i)) is not None and m.kind != "Place"
+                    ]
         between, _ = self._prep_actors(noun, {"between", "among"})
         if between:
             return between[:1], between[1:], noun

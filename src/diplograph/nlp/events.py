@@ -622,11 +622,16 @@ class EventReader:
         self.participants.update(source, target)
         if location:
             self.participants.add(location)
+        event_type = trigger.event_type
+        if event_type.subtype == "missile_test" and any(
+            self.table.records[k].kind in {"State", "Organization"} for k in target
+        ):  # missiles fired at a state are an attack on it, not a test
+            event_type = self.lexicon.by_subtype("ASSAULT", "attack")
         return Event(
             doc=self.doc_id,
-            category=trigger.event_type.category,
-            subtype=trigger.event_type.subtype,
-            event_class=trigger.event_type.local_name,
+            category=event_type.category,
+            subtype=event_type.subtype,
+            event_class=event_type.local_name,
             source=tuple(source),
             target=tuple(target),
             evidence=(evidence,),

@@ -27,6 +27,7 @@ LOCATIVE_HEADS = {"in", "at", "near", "from", "to", "into", "outside", "inside",
 GOVERNMENT_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "dative", "appos", "agent"}
 PRONOUNS_PERSON = {"he", "she", "him", "his", "her", "hers", "himself", "herself"}
 PRONOUNS_THING = {"it", "its", "itself"}
+PRONOUNS_PLURAL = {"they", "their", "them", "themselves", "both"}
 ORG_KIND_WORDS = (
     (("party",), "PoliticalParty"),
     (
@@ -437,6 +438,10 @@ class ActorTable:
                 person = _last(recent, {"Person"}, token)
                 if person:
                     self.coref[token.i] = (person,)
+            elif lower in PRONOUNS_PLURAL:
+                group = self._last_group(recent, token)
+                if group:
+                    self.coref[token.i] = group
             elif lower in PRONOUNS_THING and token.dep_ in {"nsubj", "nsubjpass", "poss"}:
                 actor = _last_subject(recent, {"State", "Organization"}, token, self.doc)
                 if actor:
@@ -476,6 +481,30 @@ class ActorTable:
                         break
                 if len(actors) == count:
                     self.coref[token.i] = tuple(reversed(actors))
+
+    def _last_group(self, recent: list[Mention], token: Token) -> tuple[str, ...] | None:
+        """ "they", "their": the latest actors named together ("Saudi Arabia and Iran"),
+        in this sentence or the one before."""
+        doc = self.doc
+        start = token.sent.start
+        earliest = doc[start - 1].sent.start if start > 0 else 0
+        for mention in reversed(recent):
+            if mention.start < earliest:
+                return None
+            if mention.start >= token.i or mention.kind == "Place":
+                continue
+            root = doc[mention.start : mention.end].root
+            members = [root, *root.conjuncts]
+            if len(members) < 2:
+                continue
+            keys = []
+            for member in sorted(members, key=lambda t: t.i):
+                found = self.by_token.get(member.i)
+                if found is not None and found.kind != "Place" and found.key not in keys:
+                    keys.append(found.key)
+            if len(keys) >= 2:
+                return tuple(keys)
+        return None
 
     def _definite(self, token: Token, recent: list[Mention]) -> str | None:
         """ "the general", "the alliance", "the country": the latest fitting actor named

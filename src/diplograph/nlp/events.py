@@ -581,7 +581,7 @@ class EventReader:
         token = trigger.token
         deps = OBJECT_SIDE_DEPS if token.pos_ in {"VERB", "AUX"} else NOUN_OBJECT_SIDE_DEPS
         for child in token.children:
-            if child.dep_ not in deps or child.i < token.i:
+            if child.dep_ not in deps or child.i < token.i or child.lower_ == "according":
                 continue
             for descendant in child.subtree:
                 mention = self.table.by_token.get(descendant.i)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
 ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "diplomacy.ttl"
 SHAPES = ONTOLOGY.parent / "shapes.ttl"
@@ -231,6 +232,7 @@ BREAKAGES: dict[str, Callable[[Graph], object]] = {
     "bad-trigger": lambda g: g.add((DGO.Meeting, DGO.triggerVerb, Literal("Meet"))),
     "generic-trigger": lambda g: g.add((DGO.Consult, DGO.triggerVerb, Literal("say"))),
     "incomplete-modality": lambda g: g.remove((DGO.Asserted, SKOS.notation, None)),
+    "phrase-key-collision": lambda g: g.add((DGO.Talks, DGO.triggerPhrase, Literal("break talk"))),
 }
 
 
@@ -439,7 +441,9 @@ def _validate(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, Graph,
     for sub, sup in ontology.subject_objects(RDFS.subClassOf):
         if isinstance(sub, URIRef) and isinstance(sup, URIRef):
             mixed.add((sub, RDFS.subClassOf, sup))
-    conforms, results, text = pyshacl.validate(mixed, shacl_graph=shapes, inference="none", allow_warnings=False)
+    conforms, results, text = pyshacl.validate(
+        mixed, shacl_graph=shapes, inference="none", allow_warnings=False
+    )
     return conforms, results, text
 
 
@@ -462,7 +466,7 @@ def test_shapes_reject_invalid_example(shapes: Graph, ontology: Graph, example: 
 
 
 def _set_confidence(graph: Graph) -> None:
-    graph.set((MEETING_EVENT, DGO.confidence, Literal("1.5", datatype=XSD.decimal)))
+    graph.set((MEETING_EVENT, DGO.confidence, Literal(Decimal("1.5"))))
 
 
 def _set_double_confidence(graph: Graph) -> None:

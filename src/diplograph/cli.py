@@ -13,8 +13,8 @@ from diplograph import __version__, api
 from diplograph.errors import DiplographError
 from diplograph.export import ENTITY_COLUMNS, EVENT_COLUMNS
 from diplograph.nlp.pipeline import DEFAULT_MODEL
-from diplograph.rdf.io import FORMATS
 from diplograph.query import format_result, named_queries, rows_to_csv, rows_to_jsonl
+from diplograph.rdf.io import FORMATS
 
 app = typer.Typer(
     name="diplograph",

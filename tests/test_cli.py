@@ -1,0 +1,397 @@
+"""The command line: bad input fails in one line and writes nothing; the happy path works.
+
+Most tests run the typer app in-process (``CliRunner``); a few run the installed console
+script in a real subprocess. Extracted events are not asserted here, only structure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from typer.testing import CliRunner
+
+from diplograph import __version__
+from diplograph.cli import app
+from diplograph.export import ENTITY_COLUMNS, EVENT_COLUMNS
+from diplograph.query import named_queries
+from diplograph.rdf.io import read_graphs
+
+DATA = Path(__file__).parent / "data" / "cli"
+TWO_ARTICLES = DATA / "two-articles.jsonl"
+SUFFIXES = [".ttl", ".trig", ".nq", ".nt", ".jsonld", ".rdf"]
+CONSOLE_SCRIPT = Path(sys.executable).parent / "diplograph"
+GOOD_LINE = '{"id": "good", "text": "France and Germany signed a trade agreement in Berlin."}'
+
+
+def cli(*args: object, input: str | None = None):
+    return CliRunner().invoke(app, [str(a) for a in args], input=input)
+
+
+def script(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    if not CONSOLE_SCRIPT.is_file():
+        pytest.skip(f"console script not installed at {CONSOLE_SCRIPT}")
+    return subprocess.run(
+        [str(CONSOLE_SCRIPT), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+def one_error_line(code: int, stderr: str) -> str:
+    """The single ``diplograph: error: ...`` line of a failed run (exit code 2)."""
+    assert code == 2, stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("diplograph: error: ")
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Everything in ``folder`` (hidden ``.part`` files too), relative names."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+# --version and --help
+
+
+def test_cli_version_prints_the_version():
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"diplograph {__version__}\n"
+
+
+def test_cli_help_lists_the_commands():
+    result = cli("--help")
+    assert result.exit_code == 0
+    for command in ("build", "query", "events", "entities"):
+        assert command in result.stdout
+
+
+def test_console_script_version_and_help():
+    version = script("--version")
+    assert (version.returncode, version.stdout) == (0, f"diplograph {__version__}\n")
+    helped = script("--help")
+    assert helped.returncode == 0
+    for command in ("build", "query", "events", "entities"):
+        assert command in helped.stdout
+
+
+# bad input: one line on stderr, exit code 2, nothing written
+
+
+def _write_inputs(folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "empty": folder / "empty.txt",
+        "binary": folder / "binary.txt",
+        "json": folder / "broken.jsonl",
+        "date": folder / "dated.jsonl",
+        "good": folder / "good.txt",
+    }
+    files["empty"].write_bytes(b"")
+    files["binary"].write_bytes(b"Envoys\x00\x01\x02met")
+    files["json"].write_text(GOOD_LINE + '\n{"id": "second", "text": "x"\n', encoding="utf-8")
+    files["date"].write_text(
+        GOOD_LINE
+        + "\n"
+        + '{"id": "two", "text": "Japan and China held talks."}\n'
+        + '{"id": "three", "published": "2024-13-45", "text": "Envoys met in Oslo."}\n',
+        encoding="utf-8",
+    )
+    files["good"].write_text("France and Germany met in Paris.\n", encoding="utf-8")
+    return files
+
+
+#: case -> (input key or path name, extra options, output name, words the message must hold)
+BAD_INPUTS = {
+    "missing-file": ("missing.txt", [], "graph.ttl", ["missing.txt", "no such file"]),
+    "empty-file": ("empty", [], "graph.ttl", ["empty.txt", "empty"]),
+    "binary-file": ("binary", [], "graph.ttl", ["binary.txt", "not a text file"]),
+    "invalid-json": ("json", [], "graph.ttl", ["broken.jsonl:2", "invalid JSON"]),
+    "bad-published-line": ("date", [], "graph.ttl", ["dated.jsonl:3", "'2024-13-45'"]),
+    "bad-published-line-nq": ("date", [], "graph.nq", ["dated.jsonl:3", "'2024-13-45'"]),
+    "bad-published-option": (
+        "good",
+        ["--published", "2024-13-45"],
+        "graph.ttl",
+        ["--published", "'2024-13-45'", "invalid date"],
+    ),
+    "unknown-model": (
+        "good",
+        ["--model", "no_such_pipeline"],
+        "graph.ttl",
+        ["'no_such_pipeline'", "not installed"],
+    ),
+    "unsupported-suffix": ("good", [], "graph.xyz", ["graph.xyz", "'.xyz'", ".ttl", ".jsonld"]),
+    "no-suffix": ("good", [], "graph", ["graph", "unsupported output format"]),
+}
+#: cases that read an article body, so the pipeline is loaded first
+NEEDS_MODEL = {"empty-file", "binary-file", "invalid-json", "bad-published-line"}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(case, marks=pytest.mark.model)
+        if case.removesuffix("-nq") in NEEDS_MODEL
+        else case
+        for case in BAD_INPUTS
+    ],
+)
+def test_build_bad_input_fails_in_one_line_and_writes_nothing(tmp_path, case):
+    source, options, output_name, words = BAD_INPUTS[case]
+    files = _write_inputs(tmp_path / "in")
+    path = files.get(source, tmp_path / "in" / source)
+    out = tmp_path / "out"
+    result = cli("build", path, "-o", out / output_name, *options)
+    line = one_error_line(result.exit_code, result.stderr)
+    for word in words:
+        assert word in line
+    assert result.stdout == ""
+    assert not out.exists(), leftovers(out)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("suffix", [".ttl", ".nq"])
+def test_build_bad_third_line_keeps_the_old_output(tmp_path, suffix):
+    files = _write_inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    out.mkdir()
+    graph = out / f"graph{suffix}"
+    graph.write_text("old content\n", encoding="utf-8")
+    result = cli("build", files["date"], "-o", graph)
+    assert "dated.jsonl:3" in one_error_line(result.exit_code, result.stderr)
+    assert graph.read_text(encoding="utf-8") == "old content\n"
+    assert leftovers(out) == [graph.name]
+
+
+def test_build_output_that_is_a_folder_fails_before_any_work(tmp_path):
+    folder = tmp_path / "graph.ttl"
+    folder.mkdir()
+    good = tmp_path / "good.txt"
+    good.write_text("France and Germany met in Paris.\n", encoding="utf-8")
+    result = cli("build", good, "-o", folder, "--model", "no_such_pipeline")
+    line = one_error_line(result.exit_code, result.stderr)
+    assert "graph.ttl" in line
+    assert "it is a folder" in line
+    assert leftovers(tmp_path) == ["good.txt", "graph.ttl"]
+
+
+@pytest.mark.model
+def test_console_script_bad_third_line_writes_nothing(tmp_path):
+    files = _write_inputs(tmp_path / "in")
+    done = script("build", files["date"], "-o", tmp_path / "out" / "graph.nq")
+    line = one_error_line(done.returncode, done.stderr)
+    assert "dated.jsonl:3" in line
+    assert "invalid date '2024-13-45'" in line
+    assert done.stdout == ""
+    assert not (tmp_path / "out").exists()
+
+
+def test_console_script_missing_file_fails_in_one_line(tmp_path):
+    done = script("build", "nowhere.jsonl", "-o", "graph.ttl", cwd=tmp_path)
+    line = one_error_line(done.returncode, done.stderr)
+    assert line == "diplograph: error: nowhere.jsonl: no such file or folder"
+    assert leftovers(tmp_path) == []
+
+
+# the happy path: a two-article JSON Lines file, built into every format
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("built")
+    paths = {}
+    for suffix in SUFFIXES:
+        path = folder / f"news{suffix}"
+        result = cli("build", TWO_ARTICLES, "-o", path)
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr == f"2 articles -> {path}\n"
+        assert result.stdout == ""
+        paths[suffix] = path
+    assert leftovers(folder) == sorted(p.name for p in paths.values())
+    return paths
+
+
+def _triples(path: Path) -> set:
+    return {(s, p, o) for s, p, o, _ in read_graphs([path]).quads((None, None, None, None))}
+
+
+@pytest.mark.model
+def test_build_writes_every_format_with_the_same_triples(built):
+    reference = _triples(built[".trig"])
+    assert len(reference) > 50
+    for suffix, path in built.items():
+        assert path.stat().st_size > 0
+        assert _triples(path) == reference, suffix
+
+
+@pytest.mark.model
+def test_build_output_has_the_usual_permissions(built):
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert built[".ttl"].stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.model
+def test_build_reads_json_lines_from_stdin(tmp_path):
+    out = tmp_path / "stdin.nt"
+    result = cli("build", "-", "-o", out, input=GOOD_LINE + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"1 article -> {out}\n"
+    assert "<https://w3id.org/diplograph/id/doc/good>" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.model
+def test_console_script_builds_and_queries(tmp_path):
+    graph = tmp_path / "news.ttl"
+    done = script("build", TWO_ARTICLES, "-o", graph, "--published", "2024-05-01")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == f"2 articles -> {graph}\n"
+    asked = script("query", graph, "ASK { ?s a <https://w3id.org/diplograph/ontology#Article> }")
+    assert (asked.returncode, asked.stdout) == (0, "true\n")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "tsv"])
+def test_query_named_who_met_whom_in_each_format(built, fmt):
+    result = cli("query", built[".trig"], "--named", "who-met-whom", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    columns = ["date", "type", "source", "target", "place", "doc"]
+    if fmt == "table":
+        assert [c.strip() for c in result.stdout.splitlines()[0].split("|")] == columns
+    elif fmt == "json":
+        assert json.loads(result.stdout)["head"]["vars"] == columns
+    elif fmt == "csv":
+        assert next(csv.reader(io.StringIO(result.stdout))) == columns
+    else:
+        assert result.stdout.splitlines()[0].split("\t") == [f"?{c}" for c in columns]
+
+
+@pytest.mark.model
+def test_query_named_actor_with_bind(built):
+    result = cli("query", built[".nq"], "--named", "actor", "--bind", "name=Japan")
+    assert result.exit_code == 0, result.stderr
+    header = [c.strip() for c in result.stdout.splitlines()[0].split("|")]
+    assert header == ["role", "category", "label", "date", "modality", "negated", "evidence"]
+
+
+@pytest.mark.model
+def test_query_text_file_and_option_agree(built, tmp_path):
+    text = "SELECT ?doc WHERE { ?a <http://purl.org/dc/terms/identifier> ?doc } ORDER BY ?doc"
+    query_file = tmp_path / "docs.rq"
+    query_file.write_text(text, encoding="utf-8")
+    runs = [
+        cli("query", built[".ttl"], text, "--format", "csv"),
+        cli("query", built[".ttl"], "-q", text, "--format", "csv"),
+        cli("query", built[".ttl"], "--query", text, "--format", "csv"),
+        cli("query", built[".ttl"], "--file", query_file, "--format", "csv"),
+    ]
+    for result in runs:
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.split() == ["doc", "paris-talks", "tokyo-protest"]
+
+
+@pytest.mark.model
+def test_query_over_several_graph_files(built):
+    text = (
+        "SELECT (COUNT(DISTINCT ?a) AS ?n) "
+        "WHERE { ?a a <https://w3id.org/diplograph/ontology#Article> }"
+    )
+    result = cli("query", built[".jsonld"], built[".rdf"], "-q", text, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.split() == ["n", "2"]
+
+
+@pytest.mark.model
+def test_query_ask_and_construct(built):
+    yes = cli("query", built[".trig"], "-q", "ASK { ?s ?p ?o }")
+    no = cli("query", built[".trig"], "-q", "ASK { ?s <urn:x:none> ?o }")
+    assert (yes.stdout, no.stdout) == ("true\n", "false\n")
+    construct = cli(
+        "query",
+        built[".trig"],
+        "-q",
+        "CONSTRUCT { ?d a <urn:x:Doc> } WHERE { ?d <http://purl.org/dc/terms/identifier> ?i }",
+    )
+    assert construct.exit_code == 0, construct.stderr
+    assert len(Graph().parse(data=construct.stdout, format="turtle")) == 2
+
+
+@pytest.mark.model
+def test_query_errors_on_the_built_graph(built):
+    bad = cli("query", built[".trig"], "-q", "SELECT ?s WHERE { ?s ?p")
+    assert "invalid SPARQL query" in one_error_line(bad.exit_code, bad.stderr)
+    unknown = cli("query", built[".trig"], "--named", "who-met")
+    line = one_error_line(unknown.exit_code, unknown.stderr)
+    assert all(name in line for name in named_queries())
+
+
+@pytest.mark.model
+def test_events_rows_have_exactly_the_gold_keys(built):
+    result = cli("events", built[".trig"])
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows, "the two articles should give at least one event"
+    for row in rows:
+        assert list(row) == EVENT_COLUMNS
+        assert row["doc"] in {"paris-talks", "tokyo-protest"}
+        assert isinstance(row["source"], list) and isinstance(row["target_states"], list)
+        assert isinstance(row["negated"], bool)
+        assert isinstance(row["confidence"], float)
+        assert row["modality"] in {"asserted", "reported", "alleged", "expected"}
+
+
+@pytest.mark.model
+def test_entities_rows_have_exactly_the_gold_keys(built):
+    result = cli("entities", built[".nq"])
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows
+    for row in rows:
+        assert list(row) == ENTITY_COLUMNS
+        assert row["type"] in {"State", "Person", "Organization", "Place"}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("command", "columns"), [("events", EVENT_COLUMNS), ("entities", ENTITY_COLUMNS)]
+)
+def test_tables_csv_has_a_header_and_the_jsonl_rows(built, command, columns):
+    as_csv = cli(command, built[".ttl"], "--format", "csv")
+    as_jsonl = cli(command, built[".ttl"])
+    assert as_csv.exit_code == as_jsonl.exit_code == 0
+    reader = csv.DictReader(io.StringIO(as_csv.stdout))
+    assert reader.fieldnames == columns
+    assert len(list(reader)) == len(as_jsonl.stdout.splitlines())
+
+
+@pytest.mark.model
+def test_tables_are_the_same_from_every_format(built):
+    reference = cli("events", built[".trig"]).stdout
+    for suffix in (".nq", ".jsonld"):
+        assert cli("events", built[suffix]).stdout == reference, suffix
+
+
+@pytest.mark.model
+def test_build_with_two_processes_gives_the_same_graph(built, tmp_path):
+    out = tmp_path / "news.nq"
+    result = cli("build", TWO_ARTICLES, "-o", out, "--jobs", "2")
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes() == built[".nq"].read_bytes()
+    files = _write_inputs(tmp_path / "in")
+    failed = cli("build", files["date"], "-o", tmp_path / "out" / "bad.nq", "--jobs", "2")
+    assert "dated.jsonl:3" in one_error_line(failed.exit_code, failed.stderr)
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,457 @@
+"""SPARQL over graph files: named queries, bindings, result formats, the analyst tables.
+
+The graph is built by hand from invented records (no spaCy model), so the rows are known.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from rdflib import XSD, Graph, Literal
+from typer.testing import CliRunner
+
+from diplograph import api
+from diplograph.cli import app
+from diplograph.errors import DiplographError
+from diplograph.export import ENTITY_COLUMNS, EVENT_COLUMNS
+from diplograph.model import Actor, Article, Event, Evidence, Extraction
+from diplograph.query import (
+    format_result,
+    named_queries,
+    named_query,
+    open_dataset,
+    rows_to_csv,
+    rows_to_jsonl,
+    run_query,
+)
+from diplograph.rdf.build import build_dataset
+from diplograph.rdf.io import write_dataset
+
+PARIS = "The foreign ministers of France and Germany met in Paris on Monday."
+TOKYO = (
+    "Japan accused China of sending coast guard ships near its islands. "
+    "China did not reject the complaint, state media said. "
+    "Japan and China later held a phone call."
+)
+PREFIXES = "PREFIX dgo: <https://w3id.org/diplograph/ontology#>\n"
+
+STATES = {
+    "FRA": ("France", "FR"),
+    "DEU": ("Germany", "DE"),
+    "JPN": ("Japan", "JP"),
+    "CHN": ("China", "CN"),
+}
+
+
+def _state(code: str) -> Actor:
+    label, iso2 = STATES[code]
+    return Actor(key=f"state/{code}", kind="State", label=label, state=code, iso2=iso2)
+
+
+def _extractions() -> list[Extraction]:
+    paris = Article("paris-talks", PARIS, title="Ministers meet", published=dt.date(2024, 5, 6))
+    place = Actor("place/geonames-2988507", "Place", "Paris", state="FRA", geonames_id=2988507)
+    meeting = Event(
+        doc="paris-talks",
+        category="CONSULT",
+        subtype="meeting",
+        event_class="Meeting",
+        source=("state/FRA",),
+        target=("state/DEU",),
+        evidence=(Evidence("paris-talks", PARIS, 0, len(PARIS)),),
+        trigger="met",
+        trigger_start=PARIS.index("met"),
+        location=place.key,
+        date="2024-05-06",
+        confidence=0.75,
+    )
+    first, second, third = (part.rstrip(".") + "." for part in TOKYO.split(". "))
+    second_start = len(first) + 1
+    third_start = TOKYO.index(third)
+    accusation = Event(
+        doc="tokyo-protest",
+        category="ACCUSE",
+        subtype="accusation",
+        event_class="Accusation",
+        source=("state/JPN",),
+        target=("state/CHN",),
+        evidence=(Evidence("tokyo-protest", first, 0, len(first)),),
+        trigger="accused",
+        trigger_start=TOKYO.index("accused"),
+        confidence=0.9,
+    )
+    rejection = Event(
+        doc="tokyo-protest",
+        category="REJECT",
+        subtype="rejection",
+        event_class="Rejection",
+        source=("state/CHN",),
+        target=("state/JPN",),
+        evidence=(Evidence("tokyo-protest", second, second_start, second_start + len(second)),),
+        trigger="reject",
+        trigger_start=TOKYO.index("reject"),
+        date="2024-05",
+        negated=True,
+        modality="reported",
+        confidence=0.6,
+    )
+    call = Event(  # undated, beside the dated meeting: who-met-whom must sort both
+        doc="tokyo-protest",
+        category="CONSULT",
+        subtype="call",
+        event_class="PhoneCall",
+        source=("state/JPN",),
+        target=("state/CHN",),
+        evidence=(Evidence("tokyo-protest", third, third_start, len(TOKYO)),),
+        trigger="call",
+        trigger_start=TOKYO.index("call"),
+        confidence=0.7,
+    )
+    tokyo = Article("tokyo-protest", TOKYO, published=dt.date(2024, 5, 8))
+    return [
+        Extraction(
+            paris,
+            (_state("DEU"), _state("FRA"), place),
+            (meeting,),
+            mentions={"state/FRA": 1, "state/DEU": 1, place.key: 1},
+        ),
+        Extraction(
+            tokyo,
+            (_state("CHN"), _state("JPN")),
+            (accusation, rejection, call),
+            mentions={"state/JPN": 1, "state/CHN": 2},
+        ),
+    ]
+
+
+@pytest.fixture(scope="module")
+def graph_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("query") / "news.trig"
+    write_dataset(build_dataset(_extractions()), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def dataset(graph_file):
+    return open_dataset([graph_file])
+
+
+def cli(*args: str):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def one_error_line(result) -> str:
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("diplograph: error: ")
+    return lines[0]
+
+
+# named queries
+
+
+def test_named_queries_lists_bundled_files_without_internal_ones():
+    names = named_queries()
+    assert {"who-met-whom", "actor", "accusations", "timeline", "event-counts"} <= set(names)
+    assert not any(name.startswith("_") for name in names)
+    assert all("SELECT" in text or "ASK" in text for text in names.values())
+
+
+def test_named_query_unknown_name_lists_choices():
+    with pytest.raises(DiplographError) as caught:
+        named_query("no-such-query")
+    assert caught.value.code == "E012"
+    assert "'no-such-query'" in caught.value.message
+    for name in named_queries():
+        assert name in caught.value.message
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_named_query_runs_on_a_graph(dataset, name):
+    result = run_query(dataset, named_query(name), {"name": "China"})
+    assert result.type == "SELECT"
+    last = format_result(result, "table").splitlines()[-1]
+    assert last.startswith("(") and last.endswith(("row)", "rows)"))
+
+
+def test_named_query_who_met_whom_finds_the_meeting(dataset):
+    rows = list(run_query(dataset, named_query("who-met-whom")))
+    paris, monday = Literal("Paris", lang="en"), Literal("2024-05-06", datatype=XSD.date)
+    assert [(str(r.type), str(r.source), str(r.target), r.place, r.date) for r in rows] == [
+        ("call", "Japan", "China", None, None),
+        ("meeting", "France", "Germany", paris, monday),
+    ]
+
+
+def test_named_query_actor_binds_the_name_case_blind(dataset):
+    # China has an undated event and a dated one: ORDER BY must cope with the unbound date
+    rows = list(run_query(dataset, named_query("actor"), {"name": "china"}))
+    assert [(str(r.role), str(r.category), r.date) for r in rows] == [
+        ("target", "ACCUSE", None),
+        ("target", "CONSULT", None),
+        ("source", "REJECT", Literal("2024-05", datatype=XSD.gYearMonth)),
+    ]
+
+
+def test_named_query_timeline_orders_mixed_date_precisions(dataset):
+    rows = list(run_query(dataset, named_query("timeline")))
+    dates = [str(r.date) for r in rows if r.date is not None]
+    assert dates == sorted(dates)
+    assert {"2024-05", "2024-05-06"} <= set(dates)
+
+
+def test_run_query_binding_is_a_literal_not_query_text(dataset):
+    hostile = 'China")) } UNION { ?actor ?p ?o . FILTER(true'
+    rows = list(run_query(dataset, named_query("actor"), {"name": hostile}))
+    assert rows == []
+
+
+# run_query errors
+
+
+def test_run_query_malformed_raises_e013(dataset):
+    with pytest.raises(DiplographError) as caught:
+        run_query(dataset, "SELEC ?s WHERE { ?s ?p ?o }")
+    assert caught.value.code == "E013"
+    assert "\n" not in caught.value.message
+
+
+def test_run_query_failure_while_running_raises_e022(dataset):
+    # a SERVICE call to a closed local port fails at evaluation time, not at parse time
+    text = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    with pytest.raises(DiplographError) as caught:
+        run_query(dataset, text)
+    assert caught.value.code == "E022"
+
+
+# result formats
+
+
+SELECT_STATES = PREFIXES + "SELECT ?code ?state WHERE { ?state dgo:isoAlpha3 ?code } ORDER BY ?code"
+
+
+def test_format_result_table_aligns_columns_and_counts_rows(dataset):
+    text = format_result(run_query(dataset, SELECT_STATES), "table")
+    lines = text.splitlines()
+    assert lines[0].split(" | ")[0].strip() == "code"
+    assert set(lines[1]) <= {"-", "+"}
+    assert [line.split(" | ")[0].strip() for line in lines[2:-1]] == ["CHN", "DEU", "FRA", "JPN"]
+    assert lines[-1] == "(4 rows)"
+
+
+def test_format_result_json_is_sparql_results_json(dataset):
+    data = json.loads(format_result(run_query(dataset, SELECT_STATES), "json"))
+    assert data["head"]["vars"] == ["code", "state"]
+    bindings = data["results"]["bindings"]
+    assert [b["code"]["value"] for b in bindings] == ["CHN", "DEU", "FRA", "JPN"]
+    assert bindings[0]["state"]["type"] == "uri"
+
+
+def test_format_result_csv_has_a_header(dataset):
+    rows = list(csv.reader(io.StringIO(format_result(run_query(dataset, SELECT_STATES), "csv"))))
+    assert rows[0] == ["code", "state"]
+    assert [r[0] for r in rows[1:]] == ["CHN", "DEU", "FRA", "JPN"]
+
+
+def test_format_result_tsv_writes_terms_in_turtle_syntax(dataset):
+    text = format_result(run_query(dataset, SELECT_STATES), "tsv")
+    lines = text.splitlines()
+    assert lines[0] == "?code\t?state"
+    assert lines[1] == '"CHN"\t<https://w3id.org/diplograph/id/state/CHN>'
+    assert len(lines) == 5
+
+
+def test_format_result_tsv_escapes_tabs_and_leaves_unbound_empty(dataset):
+    text = format_result(
+        run_query(dataset, 'SELECT ?a ?b WHERE { BIND("x\\ty" AS ?a) }', None), "tsv"
+    )
+    assert text.splitlines() == ["?a\t?b", '"x\\ty"\t']
+
+
+@pytest.mark.parametrize(("query", "answer"), [("France", "true"), ("Atlantis", "false")])
+def test_format_result_ask_prints_true_or_false(dataset, query, answer):
+    text = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        f'ASK {{ ?s skos:prefLabel "{query}"@en }}'
+    )
+    for fmt in ("table", "json", "csv", "tsv"):
+        assert format_result(run_query(dataset, text), fmt) == answer + "\n"
+
+
+def test_format_result_construct_prints_turtle(dataset):
+    text = PREFIXES + "CONSTRUCT { ?s dgo:isoAlpha3 ?c } WHERE { ?s dgo:isoAlpha3 ?c }"
+    graph = Graph().parse(data=format_result(run_query(dataset, text)), format="turtle")
+    assert len(graph) == 4
+
+
+# tables
+
+
+def test_event_rows_have_the_gold_keys(graph_file):
+    rows = api.events([graph_file])
+    assert len(rows) == 4
+    for row in rows:
+        assert list(row) == EVENT_COLUMNS
+        assert isinstance(row["negated"], bool)
+        assert isinstance(row["confidence"], float)
+        assert isinstance(row["source"], list)
+    by_type = {row["type"]: row for row in rows if row["subtype"] != "call"}
+    assert by_type["CONSULT"]["source_states"] == ["FRA"]
+    assert by_type["CONSULT"]["location"] == "Paris"
+    assert by_type["REJECT"]["negated"] is True
+    assert by_type["REJECT"]["modality"] == "reported"
+    assert by_type["ACCUSE"]["date"] is None
+
+
+def test_entity_rows_have_the_gold_keys(graph_file):
+    rows = api.entities([graph_file])
+    assert all(list(row) == ENTITY_COLUMNS for row in rows)
+    assert {(r["doc"], r["name"], r["type"], r["code"]) for r in rows} == {
+        ("paris-talks", "France", "State", "FRA"),
+        ("paris-talks", "Germany", "State", "DEU"),
+        ("paris-talks", "Paris", "Place", None),
+        ("tokyo-protest", "Japan", "State", "JPN"),
+        ("tokyo-protest", "China", "State", "CHN"),
+    }
+
+
+def test_rows_to_csv_joins_lists_and_writes_json_booleans():
+    rows = [{"a": ["x", "y"], "b": True, "c": None, "d": 0.5}]
+    assert rows_to_csv(rows, ["a", "b", "c", "d"]) == "a,b,c,d\nx|y,true,,0.5\n"
+
+
+def test_rows_to_jsonl_writes_one_object_a_line():
+    text = rows_to_jsonl([{"a": "Genève"}, {"a": None}])
+    assert text == '{"a": "Genève"}\n{"a": null}\n'
+
+
+# the query command
+
+
+def test_cli_query_takes_positional_text(graph_file):
+    # the IRI's "//" must survive (positional text once went through pathlib.Path)
+    text = "SELECT ?c WHERE { ?s <https://w3id.org/diplograph/ontology#isoAlpha3> ?c }"
+    result = cli("query", graph_file, text, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(result.stdout.split()[1:]) == ["CHN", "DEU", "FRA", "JPN"]
+
+
+def test_cli_query_takes_query_option(graph_file):
+    result = cli("query", graph_file, "-q", SELECT_STATES)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "(4 rows)"
+
+
+def test_cli_query_takes_a_query_file(graph_file, tmp_path):
+    query_file = tmp_path / "states.rq"
+    query_file.write_text(SELECT_STATES, encoding="utf-8")
+    result = cli("query", graph_file, "--file", query_file, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert len(json.loads(result.stdout)["results"]["bindings"]) == 4
+
+
+def test_cli_query_named_who_met_whom(graph_file):
+    result = cli("query", graph_file, "--named", "who-met-whom", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["source"], r["target"], r["date"]) for r in rows] == [
+        ("Japan", "China", ""),
+        ("France", "Germany", "2024-05-06"),
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "tsv"])
+def test_cli_query_named_actor_with_bind_in_each_format(graph_file, fmt):
+    result = cli("query", graph_file, "--named", "actor", "--bind", "name=Japan", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert "ACCUSE" in result.stdout
+    assert "REJECT" in result.stdout
+    assert result.stderr == ""
+
+
+def test_cli_query_ask_prints_true(graph_file):
+    result = cli("query", graph_file, "-q", "ASK { ?s ?p ?o }")
+    assert (result.exit_code, result.stdout) == (0, "true\n")
+
+
+def test_cli_query_ask_prints_false(graph_file):
+    result = cli("query", graph_file, "-q", "ASK { ?s <urn:x:nothing> ?o }")
+    assert (result.exit_code, result.stdout) == (0, "false\n")
+
+
+def test_cli_query_construct_prints_turtle(graph_file):
+    text = PREFIXES + "CONSTRUCT { ?s dgo:isoAlpha3 ?c } WHERE { ?s dgo:isoAlpha3 ?c }"
+    result = cli("query", graph_file, "-q", text)
+    assert result.exit_code == 0, result.stderr
+    assert len(Graph().parse(data=result.stdout, format="turtle")) == 4
+
+
+def test_cli_query_malformed_sparql_fails_in_one_line(graph_file):
+    line = one_error_line(cli("query", graph_file, "-q", "SELECT ?s WHERE { ?s ?p "))
+    assert "invalid SPARQL query" in line
+
+
+def test_cli_query_unknown_named_lists_the_choices(graph_file):
+    line = one_error_line(cli("query", graph_file, "--named", "who-met"))
+    assert "'who-met'" in line
+    for name in named_queries():
+        assert name in line
+
+
+def test_cli_query_bind_without_equals_fails(graph_file):
+    line = one_error_line(cli("query", graph_file, "--named", "actor", "--bind", "name"))
+    assert "NAME=VALUE" in line
+
+
+def test_cli_query_without_a_query_fails(graph_file):
+    line = one_error_line(cli("query", graph_file))
+    assert "--named" in line
+
+
+@pytest.mark.parametrize("missing", ["nowhere.ttl", "nowhere.trig"])
+def test_cli_query_missing_graph_names_the_file(graph_file, tmp_path, missing):
+    line = one_error_line(cli("query", graph_file, tmp_path / missing, "-q", "ASK {}"))
+    assert missing in line
+    assert "no such file" in line
+
+
+def test_cli_query_unreadable_graph_names_the_file(tmp_path):
+    bad = tmp_path / "broken.ttl"
+    bad.write_text("this is not turtle\n", encoding="utf-8")
+    line = one_error_line(cli("query", bad, "-q", "ASK {}"))
+    assert "broken.ttl" in line
+    assert "cannot read RDF" in line
+
+
+def test_cli_query_unknown_graph_suffix_fails(tmp_path):
+    odd = tmp_path / "graph.csv"
+    odd.write_text("a,b\n", encoding="utf-8")
+    line = one_error_line(cli("query", odd, "-q", "ASK {}"))
+    assert "graph.csv" in line
+    assert ".trig" in line
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_cli_tables_write_the_gold_columns(graph_file, fmt):
+    for command, columns, count in (("events", EVENT_COLUMNS, 4), ("entities", ENTITY_COLUMNS, 5)):
+        result = cli(command, graph_file, "--format", fmt)
+        assert result.exit_code == 0, result.stderr
+        if fmt == "jsonl":
+            rows = [json.loads(line) for line in result.stdout.splitlines()]
+            assert all(list(row) == columns for row in rows)
+        else:
+            reader = csv.DictReader(io.StringIO(result.stdout))
+            rows = list(reader)
+            assert reader.fieldnames == columns
+        assert len(rows) == count
+
+
+def test_cli_tables_missing_graph_fails(tmp_path):
+    for command in ("events", "entities"):
+        line = one_error_line(cli(command, tmp_path / "absent.trig"))
+        assert "absent.trig" in line

@@ -593,6 +593,8 @@ class EventReader:
     def _event(self, trigger: Trigger) -> Event | None:
         source, target, anchor = self._arguments(trigger)
         target = [k for k in target if k not in source]
+        if not target and len(source) > 1 and trigger.event_type.category in SYMMETRIC_CATEGORIES:
+            source, target = source[:1], source[1:]  # "France and Germany met": one met the other
         if not target:
             target = self._object_side_actor(trigger, source)
         if not source and not target:

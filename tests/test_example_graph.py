@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rdflib import Literal, URIRef
 
 pytestmark = pytest.mark.model
 
@@ -15,8 +16,10 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 
 
-def ask(dataset, body: str) -> bool:
-    return bool(dataset.query(PREFIXES + "ASK {" + body + "}").askAnswer)
+def ask(dataset, body: str, **bindings) -> bool:
+    """ASK the body; keyword values are bound to variables, never pasted into the text."""
+    result = dataset.query(PREFIXES + "ASK {" + body + "}", initBindings=bindings)
+    return bool(result.askAnswer)
 
 
 def test_example_graph_zhao_met_kim_in_pyongyang_on_the_day(example_dataset):
@@ -123,3 +126,44 @@ def test_example_graph_evidence_offsets_quote_the_article(example_extraction):
     for event in example_extraction.events:
         for evidence in event.evidence:
             assert text[evidence.start : evidence.end] == evidence.text
+
+
+@pytest.mark.parametrize(
+    ("person", "state", "role"),
+    [
+        ("Zhao Leji", "CHN", "head of parliament"),
+        ("Kim Jong-un", "PRK", "leader"),
+        ("Choe Ryong-hae", "PRK", "head of parliament"),
+        ("Vladimir Putin", "RUS", "president"),
+    ],
+)
+def test_example_graph_people_hold_posts_in_their_states(example_dataset, person, state, role):
+    assert ask(
+        example_dataset,
+        """
+        ?person skos:prefLabel ?name ; dgo:state/dgo:isoAlpha3 ?code .
+        ?post org:member ?person ; org:organization/dgo:isoAlpha3 ?code ;
+              org:role/skos:prefLabel ?role .
+        """,
+        name=Literal(person, lang="en"),
+        code=Literal(state),
+        role=Literal(role, lang="en"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "geonames"),
+    [
+        ("China", "https://sws.geonames.org/1814991/"),
+        ("North Korea", "https://sws.geonames.org/1873107/"),
+        ("Russia", "https://sws.geonames.org/2017370/"),
+        ("Pyongyang", "https://sws.geonames.org/1871859/"),
+    ],
+)
+def test_example_graph_places_link_to_geonames(example_dataset, label, geonames):
+    assert ask(
+        example_dataset,
+        "?actor skos:prefLabel ?label ; <http://www.w3.org/2002/07/owl#sameAs> ?geonames .",
+        label=Literal(label, lang="en"),
+        geonames=URIRef(geonames),
+    )

@@ -27,9 +27,11 @@ def read_doc(
     gazetteer = gazetteer or Gazetteer.load()
     table = ActorTable(doc, gazetteer, lexicon.cues, article.source, article.text)
     table.resolve()
-    posts = read_posts(doc, table, article.id, article.text)
+    read_posts(doc, table, article.id, article.text)  # titles give people their states
     reader = EventReader(doc, table, lexicon, article)
     events = reader.events()
+    _hosts_belong_to_the_place(events, table)
+    posts = read_posts(doc, table, article.id, article.text)
     wanted = (
         reader.participants
         | {p.person for p in posts}
@@ -48,6 +50,23 @@ def read_doc(
     involved = {a.key for a in table.actors() if table.records[a.key].named} | wanted
     mentions = {key: table.records[key].count for key in sorted(keys & involved)}
     return Extraction(article, actors, tuple(events), tuple(posts), mentions)
+
+
+def _hosts_belong_to_the_place(events, table: ActorTable) -> None:
+    """A visitor meets a titled person in a state: the person of unknown state is the host
+    ("Kim traveled to Russia for a summit with President Putin")."""
+    for event in events:
+        if event.category != "CONSULT" or event.location is None:
+            continue
+        place = table.records.get(event.location)
+        host_state = place.state if place is not None else None
+        if host_state is None:
+            continue
+        people = [table.records[k] for k in (*event.source, *event.target)]
+        unknown = [p for p in people if p.kind == "Person" and p.state is None]
+        known = {p.state for p in people if p.state is not None}
+        if len(unknown) == 1 and known and host_state not in known:
+            unknown[0].state = host_state
 
 
 def extract_articles(

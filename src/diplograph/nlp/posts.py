@@ -36,6 +36,10 @@ def _context(doc: Doc, mention: Mention) -> tuple[int, int] | None:
     """Where the title phrase of a person mention is: just before it, or its apposition head."""
     span = doc[mention.start : mention.end]
     root = span.root
+    if span.start >= 2 and doc[span.start - 1].text == "," and doc[span.start - 2].pos_ == "NOUN":
+        head = doc[span.start - 2]  # "his North Korean counterpart, Choe Ryong-hae"
+        left = min(t.i for t in head.subtree if t.i <= head.i)
+        return left, head.i + 1
     if root.dep_ == "appos" and root.head.i < span.start:
         head = root.head
         left = min(t.i for t in head.subtree if t.i <= head.i)
@@ -52,9 +56,46 @@ def _context(doc: Doc, mention: Mention) -> tuple[int, int] | None:
     return (left, start) if left < start else None
 
 
+GENERIC_ROLES = {"official", "diplomat", "lawmaker"}
+#: "who heads the parliament": the verbs that make their object the office held
+HEADING_VERBS = {"head", "lead", "chair", "run", "command"}
+
+
+def _clause_roles(doc: Doc, mention: Mention) -> list[str]:
+    """Offices told in a relative clause: "Zhao Leji, who heads the parliament"."""
+    root = doc[mention.start : mention.end].root
+    roles = []
+    for clause in root.children:
+        if clause.dep_ != "relcl":
+            continue
+        for verb in (clause, *clause.conjuncts):
+            if verb.lemma_.lower() not in HEADING_VERBS:
+                continue
+            for obj in verb.children:
+                if obj.dep_ == "dobj" and obj.pos_ == "NOUN":
+                    roles.append(f"head of {obj.lemma_.lower()}")
+    return roles
+
+
+def _counterpart_of(doc: Doc, table: ActorTable, mention: Mention, left: int, right: int):
+    """The person whose counterpart this one is ("his North Korean counterpart, Choe")."""
+    for token in doc[left:right]:
+        if token.lemma_.lower() != "counterpart":
+            continue
+        for child in token.children:
+            if child.dep_ == "poss":
+                if child.i in table.coref:
+                    return table.coref[child.i][0]
+                found = table.by_token.get(child.i)
+                if found is not None and found.kind == "Person":
+                    return found.key
+    return None
+
+
 def read_posts(doc: Doc, table: ActorTable, doc_id: str, text: str) -> list[Post]:
     """Posts of every person mention, and the person's state when the context names it."""
     posts: dict[tuple[str, str, str | None], Post] = {}
+    counterparts: list[tuple[str, str, object]] = []
     for mention in table.mentions:
         if mention.kind != "Person":
             continue
@@ -70,11 +111,21 @@ def read_posts(doc: Doc, table: ActorTable, doc_id: str, text: str) -> list[Post
             owner_record = table.records[owner]
             if record.state is None and owner_record.state is not None:
                 record.state = owner_record.state
-        if title is None:
-            continue
         evidence = sentence_evidence(doc[mention.start].sent, doc_id, text)
+        for role in _clause_roles(doc, mention):
+            posts.setdefault((mention.key, role, None), Post(mention.key, role, None, evidence))
+        if title is None:
+            counterpart = _counterpart_of(doc, table, mention, left, right)
+            if counterpart is not None:
+                counterparts.append((mention.key, counterpart, evidence))
+            continue
         key = (mention.key, title, owner)
         posts.setdefault(key, Post(mention.key, title, owner, evidence))
+    # "X's counterpart, Y": Y holds X's office in Y's own state
+    for person, other, evidence in counterparts:
+        for (holder, role, _), _post in list(posts.items()):
+            if holder == other and role not in GENERIC_ROLES:
+                posts.setdefault((person, role, None), Post(person, role, None, evidence))
     # a post named without its state takes the person's state once known
     resolved: dict[tuple[str, str], Post] = {}
     for (person, title, owner), post in sorted(posts.items(), key=lambda kv: kv[0][2] is None):

@@ -136,6 +136,8 @@ class ActorTable:
     ) -> None:
         self.doc = doc
         self.source_text = source_text
+        #: the place the article was filed from, when its dateline names one
+        self.dateline_place: str | None = None
         self.publisher = normalise(publisher) if publisher else None
         self.gazetteer = gazetteer
         self.cues = cues
@@ -224,6 +226,29 @@ class ActorTable:
                 key = self._add(record, place.name)
                 self.records[key].label = place.name
                 self.records[key].count += 1
+                self.dateline_place = self.dateline_place or key
+
+    def _capital_city(self, token: Token) -> str | None:
+        """ "the Austrian capital", "Russia's capital": the capital city of that state."""
+        for child in token.children:
+            mention = self.by_token.get(child.i)
+            if child.dep_ in {"amod", "poss", "compound"} and mention and mention.kind == "State":
+                entry = self.gazetteer.state_by_code(self.records[mention.key].state or "")
+                place = self.gazetteer.place(entry.capital) if entry and entry.capital else None
+                if place is None:
+                    return None
+                record = ActorRecord(
+                    f"place/geonames-{place.geonames_id}",
+                    "Place",
+                    place.name,
+                    subkind="City",
+                    state=place.state,
+                    geonames_id=place.geonames_id,
+                )
+                key = self._add(record, place.name)
+                self.records[key].label = place.name
+                return key
+        return None
 
     def _known(self, text: str) -> bool:
         gazetteer = self.gazetteer
@@ -438,6 +463,10 @@ class ActorTable:
                 person = _last(recent, {"Person"}, token)
                 if person:
                     self.coref[token.i] = (person,)
+            elif lower == "capital" and token.pos_ == "NOUN":
+                city = self._capital_city(token)
+                if city:
+                    self.coref[token.i] = (city,)
             elif lower in PRONOUNS_PLURAL:
                 group = self._last_group(recent, token)
                 if group:

@@ -202,6 +202,10 @@ class EventReader:
         self.lexicon = lexicon
         self.cues = lexicon.cues
         self.doc_id = article.id
+        first_text = next((t for t in doc if not t.is_space), None)
+        self._lead_paragraph = (
+            article.text.count("\n\n", 0, first_text.idx) if first_text is not None else 0
+        )
         self.published = article.published
         self.text = article.text
         self.participants: set[str] = set()
@@ -445,7 +449,18 @@ class EventReader:
         return chain
 
     def _location(self, trigger: Trigger, anchor: Token, target: list[str]) -> str | None:
-        for token in {trigger.token, anchor}:
+        found = self._stated_location(trigger, anchor)
+        if found is None and self.table.dateline_place is not None:
+            sentence = trigger.token.sent
+            if self.text.count("\n\n", 0, sentence.start_char) == self._lead_paragraph:
+                return self.table.dateline_place  # the lead is told from the dateline's place
+        return found
+
+    def _stated_location(self, trigger: Trigger, anchor: Token) -> str | None:
+        tokens = [trigger.token, anchor]
+        if trigger.partner is not None:
+            tokens.append(trigger.partner)
+        for token in tokens:
             for child in token.children:
                 if child.dep_ == "prep" and child.lower_ in {"in", "at", "near", "off", "outside"}:
                     for pobj in child.children:

@@ -608,6 +608,9 @@ class EventReader:
     def _event(self, trigger: Trigger) -> Event | None:
         source, target, anchor = self._arguments(trigger)
         target = [k for k in target if k not in source]
+        own = {f"state/{self.table.records[k].state}" for k in source}
+        if any(k not in own for k in target):  # "Zhao reaffirmed China's ties with X": X
+            target = [k for k in target if k not in own]
         if not target and len(source) > 1 and trigger.event_type.category in SYMMETRIC_CATEGORIES:
             source, target = source[:1], source[1:]  # "France and Germany met": one met the other
         if not target:

@@ -59,6 +59,7 @@ def dev_scores(shared_dir: Path, tmp_path_factory) -> dict:
         text=True,
     )
     scores = json.loads(result.stdout)
+    scores["_events_path"] = events
     print(json.dumps({k: scores[k] for k in FLOORS}, indent=1))
     return scores
 
@@ -70,3 +71,26 @@ def test_dev_score_stays_above_floor(dev_scores, measure):
 
 def test_dev_score_every_exported_document_is_in_gold(dev_scores):
     assert dev_scores["docs_not_in_gold"] == []
+
+
+def test_dev_score_confidence_separates_right_from_wrong(dev_scores, shared_dir, tmp_path_factory):
+    """Events above 0.8 confidence are right more often than those at or below it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("score", shared_dir / "eval" / "score.py")
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    gold = scorer.read_jsonl(shared_dir / "eval" / "dev.gold.jsonl")
+    events = scorer.read_jsonl(dev_scores["_events_path"])
+    right = {"high": [0, 0], "low": [0, 0]}
+    for row in gold:
+        article = scorer.Article(row)
+        predicted = [e for e in events if e["doc"] == row["id"]]
+        matched = {id(p) for p, _ in scorer.match_events(article, predicted, strict=False)}
+        for event in predicted:
+            band = right["high" if event["confidence"] > 0.8 else "low"]
+            band[0] += id(event) in matched
+            band[1] += 1
+    high, low = (band[0] / band[1] for band in (right["high"], right["low"]))
+    print({"above 0.8": right["high"], "at or below": right["low"]})
+    assert right["high"][1] > 0 and high > low

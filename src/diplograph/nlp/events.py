@@ -115,9 +115,11 @@ def base_confidence(form: str, source: bool, target: bool, modality: str) -> flo
 
 
 def _latest_counterpart(events: list[Event], actors: set[str]) -> tuple[str, ...]:
+    """Who the actors answer: the latest to act on them, else the latest they acted on."""
     for event in reversed(events):
         if actors & set(event.target) and event.source and not actors & set(event.source):
             return event.source
+    for event in reversed(events):
         if actors & set(event.source) and event.target and not actors & set(event.target):
             return event.target
     return ()
@@ -599,12 +601,7 @@ class EventReader:
     def _attribution(self, trigger: Trigger) -> str | None:
         current = trigger.token
         for _ in range(4):
-            if current.dep_ == "ccomp" and current.head.lemma_ in {
-                "say",
-                "tell",
-                "state",
-                "announce",
-            }:
+            if current.dep_ == "ccomp" and current.head.lemma_ in self.cues.speech_verbs:
                 return next(iter(self.actors_of(self._subject(current.head))), None)
             if current.head == current:
                 break
@@ -652,9 +649,10 @@ class EventReader:
                 and said_of is not None
                 and speaker.kind == "Person"
                 and said_of.kind == "State"
-                and speaker.state == said_of.state
+                and speaker.state in {said_of.state, None}
             ):
                 source = [attributed]  # an official speaking for the state acts for it
+                speaker.state = said_of.state
         evidence = sentence_evidence(trigger.token.sent, self.doc_id, self.text)
         confidence = base_confidence(trigger.form, bool(source), bool(target), modality)
         self.participants.update(source, target)

@@ -44,6 +44,7 @@ class Cues:
     locative_prepositions: frozenset[str]
     motion_words: frozenset[str]
     acceptance_verbs: frozenset[str]
+    speech_verbs: frozenset[str]
     counterpart_categories: frozenset[str]
     target_prepositions: frozenset[str]
 
@@ -137,6 +138,7 @@ def load_cues() -> Cues:
             "locative_prepositions",
             "motion_words",
             "acceptance_verbs",
+            "speech_verbs",
             "counterpart_categories",
             "target_prepositions",
         )

@@ -649,7 +649,13 @@ class EventReader:
                 and said_of is not None
                 and speaker.kind == "Person"
                 and said_of.kind == "State"
-                and speaker.state in {said_of.state, None}
+                and (
+                    speaker.state == said_of.state
+                    # a speaker of unknown state speaks for the state whose act they tell,
+                    # unless the act is aimed at a state they could belong to
+                    or speaker.state is None
+                    and not any(self.table.records[k].kind == "State" for k in target)
+                )
             ):
                 source = [attributed]  # an official speaking for the state acts for it
                 speaker.state = said_of.state

@@ -40,6 +40,22 @@ class Errors:
     E020 = "{path}: cannot read the file ({detail})"
     E021 = "{path}: cannot write the output ({detail})"
     E022 = "the SPARQL query failed while running: {detail}"
+    E023 = "{path}: no such store; make one with: diplograph build INPUT... --store {path}"
+    E024 = (
+        "{path}: not a diplograph store ({detail}); give the folder a build made with "
+        "--store, or an empty or new folder to build into"
+    )
+    E025 = (
+        "store {path} is in use by another process (a build or remove is writing it); "
+        "wait for it to finish, or use another --store folder"
+    )
+    E026 = "{path}: cannot open the store ({detail})"
+    E027 = (
+        "{path}: cannot write to the store ({detail}); "
+        "the articles committed before are kept, the one being written is not"
+    )
+    E028 = "article {id!r} is not in store {path} ({count} articles there{hint})"
+    E029 = "give graph files or --store DIR, not both"
 
 
 def error(code: str, **values: object) -> DiplographError:

@@ -653,8 +653,10 @@ class EventReader:
                     speaker.state == said_of.state
                     # a speaker of unknown state speaks for the state whose act they tell,
                     # unless the act is aimed at a state they could belong to
-                    or speaker.state is None
-                    and not any(self.table.records[k].kind == "State" for k in target)
+                    or (
+                        speaker.state is None
+                        and not any(self.table.records[k].kind == "State" for k in target)
+                    )
                 )
             ):
                 source = [attributed]  # an official speaking for the state acts for it

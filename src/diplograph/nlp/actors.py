@@ -27,6 +27,8 @@ LOCATIVE_HEADS = {"in", "at", "near", "from", "to", "into", "outside", "inside",
 GOVERNMENT_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "dative", "appos", "agent"}
 PRONOUNS_PERSON = {"he", "she", "him", "his", "her", "hers", "himself", "herself"}
 PRONOUNS_THING = {"it", "its", "itself"}
+COMPASS_WORDS = {"north", "south", "east", "west"}
+TITLE_HEADS = {"minister", "secretary", "correspondent", "spokesman", "spokeswoman", "chief"}
 PRONOUNS_PLURAL = {"they", "their", "them", "themselves", "both"}
 ORG_KIND_WORDS = (
     (("party",), "PoliticalParty"),
@@ -145,6 +147,7 @@ class ActorTable:
         self.mentions: list[Mention] = []
         self.by_token: dict[int, Mention] = {}
         self.coref: dict[int, tuple[str, ...]] = {}
+        self.person_parts: set[str] = set()
 
     # -- records -------------------------------------------------------------------------
     def state_record(self, code: str, form: str | None = None, named: bool = True) -> str | None:
@@ -191,7 +194,7 @@ class ActorTable:
         """Find and resolve every mention in the document."""
         spans = self._entity_spans()
         labels = _label_votes(spans)
-        person_parts = {
+        self.person_parts = person_parts = {
             word
             for span, label in spans
             if label == "PERSON" and len(span.text.split()) > 1
@@ -213,7 +216,7 @@ class ActorTable:
     def _resolve_datelines(self) -> None:
         """The dateline's place is named by the article, though masked before parsing."""
         for text in dateline_places(self.source_text):
-            place = self.gazetteer.place(text)
+            place = self.gazetteer.place(text) if self.gazetteer.state(text) is None else None
             if place is not None:
                 record = ActorRecord(
                     f"place/geonames-{place.geonames_id}",
@@ -269,8 +272,9 @@ class ActorTable:
         for span in _known_names(doc, self.gazetteer):
             if not covered.intersection(range(span.start, span.end)):
                 spans.append((span, "ORG"))
+        swallowed: set[int] = set()
         for ent in doc.ents:
-            if ent.label_ not in ACTOR_LABELS:
+            if ent.label_ not in ACTOR_LABELS or ent.start in swallowed:
                 continue
             span = _trim(ent)
             if span is None:
@@ -284,10 +288,19 @@ class ActorTable:
                 and doc[end + 1].is_alpha
             ):
                 end += 2
+            if ent.label_ == "PERSON":  # "Vladimir Padrino" + "López": one name
+                while end < len(doc) and end - span.start < 6 and _name_tail(doc[end]):
+                    swallowed.add(end)
+                    end += 1
             span = doc[span.start : end]
             if self.publisher and normalise(span.text) == self.publisher:
                 continue
-            if ent.label_ == "ORG" and _part_of_title(span):
+            if ent.label_ == "ORG" and _part_of_title(span, self.cues):
+                continue
+            if len(span) == 1 and (
+                span.text.lower() in COMPASS_WORDS
+                or (span.end < len(doc) and doc[span.end].text == ":")  # "Background:"
+            ):
                 continue
             spans.append((span, ent.label_))
         return spans
@@ -319,7 +332,8 @@ class ActorTable:
             return
         place = (
             gazetteer.place(text)
-            if label in {"GPE", "LOC", "FAC", "ORG"} or (label == "PERSON" and " " not in text)
+            if label in {"GPE", "LOC", "FAC", "ORG"}
+            or (label == "PERSON" and " " not in text and text not in self.person_parts)
             else None
         )
         if place is not None:
@@ -627,14 +641,35 @@ def _label_votes(spans: list[tuple[Span, str]]) -> dict[str, str]:
     return votes
 
 
-def _part_of_title(span: Span) -> bool:
-    """ "Defence" in "Minister of Defence", "State" in "Secretary of State"."""
+def _part_of_title(span: Span, cues: Cues) -> bool:
+    """Words of a title the recogniser took for a body: "Defence" in "Minister of Defence"
+    or "Defence Minister", "State" in "Secretary of State", "Rear Admiral"."""
+    if span.text.lower() in cues.title_words:
+        return True
+    doc = span.doc
+    if span.end < len(doc) and doc[span.end].lower_ in TITLE_HEADS and len(span) <= 3:
+        return True
     root = span.root
     return (
         root.dep_ == "pobj"
         and root.head.lower_ == "of"
         and root.head.head.lemma_.lower() in {"minister", "secretary", "commissioner", "ministry"}
         and len(span) <= 3
+    )
+
+
+def _name_tail(token: Token) -> bool:
+    """A capitalised proper noun right after a person's name ("López" in "Vladimir Padrino
+    López") continues it, unless it starts an entity of its own kind (a place, a body)."""
+    if not (token.is_title and token.is_alpha and token.pos_ == "PROPN"):
+        return False
+    if token.i == 0 or token.doc[token.i - 1].whitespace_ != " ":
+        return False
+    return token.ent_type_ in {"", "PERSON"} or (
+        token.ent_iob_ == "B"
+        and token.i + 1 < len(token.doc)
+        and token.doc[token.i + 1].ent_iob_ != "I"
+        and token.ent_type_ in {"GPE", "ORG", "NORP"}
     )
 
 

@@ -692,10 +692,11 @@ class EventReader:
 
 def sentence_evidence(sentence: Span, doc_id: str, text: str) -> Evidence:
     """The sentence as evidence: quoted from the article text, surrounding space trimmed."""
+    parsed = sentence.doc.text  # masked chrome is blank here, so it is trimmed away too
     start, end = sentence.start_char, sentence.end_char
-    while start < end and text[start].isspace():
+    while start < end and parsed[start].isspace():
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and parsed[end - 1].isspace():
         end -= 1
     return Evidence(doc_id, text[start:end], start, end)
 

@@ -1,0 +1,116 @@
+"""Extraction behaviour on invented sentences, one mechanism per test (real model)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from diplograph.model import Article
+from diplograph.nlp.chrome import dateline_places, mask_chrome
+from diplograph.nlp.extract import read_doc
+
+pytestmark = pytest.mark.model
+
+PUBLISHED = dt.date(2021, 6, 5)  # a Saturday
+
+
+def read(nlp, text: str, published: dt.date = PUBLISHED):
+    article = Article("t", text, published=published, source="Test Wire")
+    return read_doc(nlp(mask_chrome(text)), article)
+
+
+def events(extraction, category: str | None = None):
+    return [e for e in extraction.events if category is None or e.category == category]
+
+
+def test_events_passive_agent_is_the_source(nlp):
+    (event,) = events(read(nlp, "Canada was criticised by Denmark on Tuesday."), "ACCUSE")
+    assert event.source == ("state/DNK",) and event.target == ("state/CAN",)
+    assert event.date == "2021-06-01"
+
+
+def test_events_refrained_from_is_negated(nlp):
+    (event,) = events(read(nlp, "Brazil refrained from criticising Argentina."), "ACCUSE")
+    assert event.negated and event.source == ("state/BRA",)
+
+
+def test_events_accused_of_doing_is_alleged_and_done_by_the_accused(nlp):
+    extraction = read(nlp, "Kenya accused Uganda of supplying weapons to the rebels.")
+    (accusation,) = events(extraction, "ACCUSE")
+    assert accusation.source == ("state/KEN",) and accusation.target == ("state/UGA",)
+    (aid,) = events(extraction, "AID")
+    assert aid.source == ("state/UGA",) and aid.modality == "alleged"
+
+
+def test_events_expected_to_is_expected(nlp):
+    (event,) = events(read(nlp, "Chile and Peru are expected to hold talks next week."), "CONSULT")
+    assert event.modality == "expected"
+    assert {*event.source, *event.target} == {"state/CHL", "state/PER"}
+
+
+def test_events_according_to_is_reported_and_attributed(nlp):
+    text = "According to the Kremlin, Russia sent humanitarian aid to Serbia."
+    (event,) = events(read(nlp, text), "AID")
+    assert event.modality == "reported" and event.attributed_to == "state/RUS"
+
+
+def test_events_merge_the_same_meeting_told_twice(nlp):
+    text = (
+        "Angela Merkel met Emmanuel Macron in Paris on Monday.\n\n"
+        "The meeting between Merkel and Macron lasted two hours."
+    )
+    (meeting,) = events(read(nlp, text), "CONSULT")
+    assert len(meeting.evidence) == 2 and meeting.location is not None
+
+
+def test_actors_plural_description_resolves_to_the_pair(nlp):
+    text = "Norway and Sweden signed a treaty.\n\nThe two countries also agreed to meet again."
+    extraction = read(nlp, text)
+    later = [e for e in extraction.events if e.evidence[-1].start >= text.index("The two")]
+    assert later and set(later[0].source + later[0].target) == {"state/NOR", "state/SWE"}
+
+
+def test_actors_capital_as_government_and_as_place(nlp):
+    extraction = read(nlp, "Beijing condemned Tokyo. The talks were held in Tokyo.")
+    keys = {a.key for a in extraction.actors}
+    assert {"state/CHN", "state/JPN"} <= keys
+    assert any(a.kind == "Place" and a.label == "Tokyo" for a in extraction.actors)
+
+
+def test_actors_demonym_official_acts_for_the_state(nlp):
+    (event,) = events(read(nlp, "A Turkish official praised Azerbaijan."), "SUPPORT")
+    assert event.source == ("state/TUR",)
+
+
+def test_actors_short_name_resolves_to_full_name(nlp):
+    extraction = read(nlp, "Jacinda Ardern visited Fiji. Ardern praised Fiji's leaders.")
+    people = {a.key for a in extraction.actors if a.kind == "Person"}
+    assert people == {"person/jacinda-ardern"}
+
+
+def test_actors_known_bodies_found_where_the_recogniser_misses_them(nlp):
+    extraction = read(nlp, "Leaders of the Group of Seven condemned the coup.")
+    assert "org/g7" in {a.key for a in extraction.actors}
+
+
+def test_actors_publisher_is_not_an_actor(nlp):
+    extraction = read(nlp, "LIMA (Test Wire) — Peru expelled the Venezuelan ambassador.")
+    assert all("test-wire" not in a.key for a in extraction.actors)
+    (event,) = events(extraction, "SANCTION")
+    assert event.source == ("state/PER",) and event.evidence[0].text.startswith("Peru")
+
+
+def test_posts_title_before_name(nlp):
+    extraction = read(nlp, "Indian Prime Minister Narendra Modi visited Nepal.")
+    (post,) = [p for p in extraction.posts if p.person == "person/narendra-modi"]
+    assert post.role == "prime minister" and post.organization == "state/IND"
+
+
+def test_chrome_masking_keeps_offsets():
+    text = "VIENNA (Wire Service) — Austria spoke.\n\n15:30 — Iran answered."
+    masked = mask_chrome(text)
+    assert len(masked) == len(text)
+    assert masked.index("Austria") == text.index("Austria")
+    assert "Wire" not in masked and "15:30" not in masked
+    assert dateline_places(text) == ["Vienna"]

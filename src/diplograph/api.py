@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import Dataset
 
-from diplograph.errors import error
+from diplograph.errors import DiplographError, error
 from diplograph.export import entity_rows, event_rows
 from diplograph.ingest import read_articles
-from diplograph.model import Extraction
+from diplograph.model import Article, Extraction
 from diplograph.nlp.extract import extract_articles
 from diplograph.nlp.pipeline import DEFAULT_MODEL, load_pipeline
-from diplograph.query import named_query, open_dataset, run_query
+from diplograph.query import named_query, open_graph, run_query
 from diplograph.rdf.build import build_dataset, extraction_graph
 from diplograph.rdf.io import atomic_output, output_format, write_dataset
+from diplograph.rdf.store import DEFAULT_STORE
 from diplograph.vocab import bind_prefixes
+
+T = TypeVar("T")
 
 
 def extract(
@@ -39,16 +43,24 @@ def extract(
 
 def build(
     inputs: Iterable[str | Path],
-    output: str | Path,
+    output: str | Path | None = None,
     *,
+    store: str | Path | None = None,
     model: str = DEFAULT_MODEL,
     published: dt.date | None = None,
     jobs: int = 1,
 ) -> int:
-    """Build the graph of ``inputs`` into ``output`` (format by suffix); returns the article count.
+    """Build the graph of ``inputs`` into a graph file or a store; returns the article count.
 
-    The output appears only when every article was read: a bad input leaves no file behind.
+    ``output`` (format by suffix) appears only when every article was read: a bad input leaves
+    no file behind. With ``store`` (the default, ``graphs/store``, when neither is given) each
+    article is committed as it is read, replacing an older version of it; a bad input stops
+    the build with the articles before it stored and nothing of the bad one.
     """
+    if output is not None and store is not None:
+        raise error("E029")
+    if output is None:
+        return _build_store(inputs, store or DEFAULT_STORE, model, published, jobs)
     path = Path(output)
     output_format(path)  # fail on a bad suffix or a folder before any work
     if path.is_dir():
@@ -69,6 +81,36 @@ def build(
     return count
 
 
+def _build_store(inputs, path, model, published, jobs) -> int:
+    """Articles into the store, each committed on its own. A bad article ends the stream
+    where it stands: the pipeline (which reads ahead a batch at a time) still gets the
+    articles before it, they are stored, then its error is raised."""
+    from diplograph.rdf.store import write_articles
+
+    articles = read_articles(inputs, published=published)
+    nlp = load_pipeline(model)
+    failure: list[DiplographError] = []
+
+    def until_bad(stream: Iterator[Article]) -> Iterator[Article]:
+        try:
+            yield from stream
+        except DiplographError as exc:
+            failure.append(exc)
+
+    count = write_articles(path, extract_articles(until_bad(articles), nlp, n_process=jobs))
+    if failure:
+        raise failure[0]
+    return count
+
+
+def remove(doc_ids: Iterable[str], *, store: str | Path | None = None) -> int:
+    """Take articles out of a store, by id; returns how many. All are checked first: an id
+    the store does not hold (E028) removes none."""
+    from diplograph.rdf.store import remove_articles
+
+    return remove_articles(store or DEFAULT_STORE, doc_ids)
+
+
 def _stream_nquads(extractions: Iterable[Extraction], path: Path) -> int:
     """N-Quads written article by article: memory stays flat however long the corpus."""
     from rdflib import Dataset as _Dataset
@@ -86,26 +128,75 @@ def _stream_nquads(extractions: Iterable[Extraction], path: Path) -> int:
     return count
 
 
+def _read(
+    graphs: Iterable[str | Path], store: str | Path | None, work: Callable[[Dataset], T]
+) -> T:
+    """``work`` on graph files, or on a store: the one given, else ``graphs/store`` when no
+    file is. A store is read from a read-only snapshot, under its read lock."""
+    graphs = list(graphs)
+    if store is None and not graphs:
+        store = DEFAULT_STORE
+    if store is None or graphs:
+        return work(open_graph(graphs, store=store))
+    dataset = open_graph(store=store)
+    try:
+        return work(dataset)
+    finally:
+        dataset.close()  # the read lock: a build waiting for it may go on
+
+
 def query(
-    graphs: Iterable[str | Path],
+    graphs: Iterable[str | Path] = (),
     text: str | None = None,
     *,
     named: str | None = None,
     bindings: dict[str, str] | None = None,
+    store: str | Path | None = None,
 ):
-    """Run a SPARQL query (text, or a bundled named query) over graph files."""
-    dataset = open_dataset(graphs)
-    return run_query(dataset, named_query(named) if named else text or "", bindings)
+    """Run a SPARQL query (text, or a bundled named query) over graph files or a store."""
+    text = named_query(named) if named else text or ""
+    return _read(graphs, store, lambda dataset: run_query(dataset, text, bindings))
 
 
-def events(graphs: Iterable[str | Path]) -> list[dict]:
-    """The analyst events table of graph files."""
-    return event_rows(open_dataset(graphs))
+def events(graphs: Iterable[str | Path] = (), *, store: str | Path | None = None) -> list[dict]:
+    """The analyst events table of graph files or a store."""
+    return _read(graphs, store, event_rows)
 
 
-def entities(graphs: Iterable[str | Path]) -> list[dict]:
-    """The analyst entities table of graph files."""
-    return entity_rows(open_dataset(graphs))
+def entities(graphs: Iterable[str | Path] = (), *, store: str | Path | None = None) -> list[dict]:
+    """The analyst entities table of graph files or a store."""
+    return _read(graphs, store, entity_rows)
 
 
-__all__ = ["Dataset", "build", "entities", "events", "extract", "extraction_graph", "query"]
+def export(
+    graphs: Iterable[str | Path] = (),
+    output: str | Path = "",
+    *,
+    store: str | Path | None = None,
+) -> Path:
+    """Write graph files or a store's articles to one file, format by suffix; returns it.
+
+    The store's ontology graph is left out, as ``build -o`` leaves it out. N-Quads from a store
+    stream graph by graph (memory stays flat); every other format is sorted in memory.
+    """
+    from diplograph.export import export_graph
+
+    graphs = list(graphs)
+    if store is None and not graphs:
+        store = DEFAULT_STORE
+    if graphs and store is not None:
+        raise error("E029")
+    return export_graph(Path(output), graphs=graphs, store=store)
+
+
+__all__ = [
+    "Dataset",
+    "build",
+    "entities",
+    "events",
+    "export",
+    "extract",
+    "extraction_graph",
+    "query",
+    "remove",
+]

@@ -46,8 +46,8 @@ class Errors:
         "--store, or an empty or new folder to build into"
     )
     E025 = (
-        "store {path} is in use by another process (a build or remove is writing it); "
-        "wait for it to finish, or use another --store folder"
+        "store {path} is in use by another process ({who}); "
+        "try again when it has finished, or use another --store folder"
     )
     E026 = "{path}: cannot open the store ({detail})"
     E027 = (
@@ -56,6 +56,10 @@ class Errors:
     )
     E028 = "article {id!r} is not in store {path} ({count} articles there{hint})"
     E029 = "give graph files or --store DIR, not both"
+    E030 = (
+        "the store changed while the query read it: a program that does not take diplograph's "
+        "locks wrote it meanwhile ({detail}); run the command again"
+    )
 
 
 def error(code: str, **values: object) -> DiplographError:

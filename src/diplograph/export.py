@@ -1,12 +1,20 @@
-"""Analyst tables computed by SPARQL over the graph, in the shared gold row format."""
+"""Analyst tables computed by SPARQL over the graph, in the shared gold row format; exports.
+
+The tables read any ``Dataset`` of ``diplograph.query.open_graph``: graph files, or a store.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
 
 from rdflib import Dataset
 
+from diplograph.errors import error
 from diplograph.query import internal_query, run_query
+from diplograph.rdf.io import atomic_output, output_format, read_graphs, write_dataset
+from diplograph.vocab import bind_prefixes
 
 EVENT_COLUMNS = [
     "doc",
@@ -31,22 +39,26 @@ def _text(value) -> str | None:
 
 
 def event_rows(dataset: Dataset) -> list[dict]:
-    """One row per event: who did what to whom, where, when, how sure, and the evidence."""
+    """One row per event: who did what to whom, where, when, how sure, and the evidence.
+
+    Rows are read by variable name (``row.event``), which rdflib's results allow on files and,
+    through oxrdflib, on a store. Where the graph offers an event several values (an actor
+    whose articles disagree on its state), the smallest is taken, so the table does not depend
+    on the order a SPARQL engine returns rows in.
+    """
     actors: dict[str, dict[str, dict[str, str | None]]] = defaultdict(
         lambda: {"source": {}, "target": {}}
     )
     for row in run_query(dataset, internal_query("event_actors")):
         side = actors[str(row.event)][str(row.role)]
-        label = str(row.label)
-        if label not in side or side[label] is None:
-            side[label] = _text(row.code)
+        label, code = str(row.label), _text(row.code)
+        held = side.get(label)
+        side[label] = code if held is None else min(held, code or held)
     rows: dict[str, dict] = {}
     for row in run_query(dataset, internal_query("events")):
         key = str(row.event)
-        if key in rows:
-            continue
         sides = actors[key]
-        rows[key] = {
+        candidate = {
             "doc": str(row.doc),
             "type": str(row.type),
             "subtype": _text(row.subtype),
@@ -61,24 +73,96 @@ def event_rows(dataset: Dataset) -> list[dict]:
             "evidence": str(row.evidence),
             "confidence": float(row.confidence),
         }
+        if key not in rows or _rank(candidate) < _rank(rows[key]):
+            rows[key] = candidate  # order stays the query's: ?doc ?start ?event
     return list(rows.values())
 
 
+def _rank(row: dict) -> tuple:
+    return tuple("" if value is None else str(value) for value in row.values())
+
+
 def entity_rows(dataset: Dataset) -> list[dict]:
-    """One row per actor or place each article names."""
-    seen: set[tuple[str, str]] = set()
-    rows = []
+    """One row per actor or place each article names (by doc and name; where one name has
+    several types or codes, the first by type, then the one with the smallest code)."""
+    rows: dict[tuple[str, str], dict] = {}
     for row in run_query(dataset, internal_query("entities")):
-        key = (str(row.doc), str(row.mention) if hasattr(row, "mention") else str(row.name))
-        if key in seen:
-            continue
-        seen.add(key)
-        rows.append(
-            {
-                "doc": str(row.doc),
-                "name": str(row.name),
-                "type": str(row.type),
-                "code": _text(row.code),
-            }
-        )
-    return rows
+        candidate = {
+            "doc": str(row.doc),
+            "name": str(row.name),
+            "type": str(row.type),
+            "code": _text(row.code),
+        }
+        key = (candidate["doc"], candidate["name"])
+        if key not in rows or _entity_rank(candidate) < _entity_rank(rows[key]):
+            rows[key] = candidate
+    return sorted(rows.values(), key=lambda r: (r["doc"], r["type"], r["name"]))
+
+
+def _entity_rank(row: dict) -> tuple:
+    return (row["type"], row["code"] is None, row["code"] or "")
+
+
+def export_graph(
+    output: Path, *, graphs: Iterable[str | Path] = (), store: str | Path | None = None
+) -> Path:
+    """Write graph files, or the articles of a store, to ``output`` (format by suffix).
+
+    From files the output is what ``build -o`` writes: sorted, byte for byte the same for the
+    same graphs. From a store, N-Quads stream through Oxigraph graph by graph (memory stays
+    flat; lines in the store's order); the other formats go through the same sorted writers
+    as files. Oxigraph keeps typed literals in canonical form (``"0.90"^^xsd:decimal`` comes
+    back as ``"0.9"``), so a store's export can differ from the files in those spellings.
+
+    Raises:
+        DiplographError: E008 unsupported suffix, E021 output not writable, and the errors of
+            reading the graphs or opening the store.
+    """
+    output_format(output)  # fail on a bad suffix before any work
+    if output.is_dir():
+        raise error("E021", path=output, detail="it is a folder")
+    if store is None:
+        write_dataset(read_graphs(graphs), output)
+        return output
+    from diplograph.rdf.store import dump_nquads, reading
+
+    with reading(store) as opened:
+        if output.suffix.lower() == ".nq":
+            with atomic_output(output) as temporary, temporary.open("wb") as handle:
+                dump_nquads(opened, handle)
+            return output
+        articles = store_articles(opened)
+    write_dataset(articles, output)
+    return output
+
+
+def store_articles(store) -> Dataset:
+    """The article graphs of a pyoxigraph store, copied into an in-memory rdflib ``Dataset``.
+
+    Plain strings come back as rdflib writes them (no ``^^xsd:string``), so the sorted writers
+    give the same text as for graph files.
+    """
+    import pyoxigraph as ox
+    from rdflib import XSD, BNode, Literal, URIRef
+
+    from diplograph.rdf.store import data_quads
+
+    def term(value):
+        if isinstance(value, ox.NamedNode):
+            return URIRef(value.value)
+        if isinstance(value, ox.BlankNode):
+            return BNode(value.value)
+        if value.language:
+            return Literal(value.value, lang=value.language)
+        if value.datatype.value == str(XSD.string):
+            return Literal(value.value)
+        return Literal(value.value, datatype=URIRef(value.datatype.value))
+
+    dataset = bind_prefixes(Dataset(default_union=True))
+    graphs: dict = {}
+    for quad in data_quads(store):
+        name = quad.graph_name
+        if name not in graphs:
+            graphs[name] = dataset.graph(term(name))
+        graphs[name].add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    return dataset

@@ -1,21 +1,22 @@
-"""Run SPARQL over graph files: named queries, bindings, and result formats."""
+"""Run SPARQL over graph files or a store: named queries, bindings, and result formats."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 
 from diplograph.errors import error
 from diplograph.rdf.io import read_graphs
-from diplograph.vocab import ONTOLOGY_IRI, ontology_graph
+from diplograph.vocab import ONTOLOGY_IRI, bind_prefixes, ontology_graph
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv")
 
@@ -27,6 +28,38 @@ def open_dataset(paths: Iterable[str | Path]) -> Dataset:
     for triple in ontology_graph():
         ontology.add(triple)
     return dataset
+
+
+def open_graph(paths: Iterable[str | Path] = (), *, store: str | Path | None = None) -> Dataset:
+    """What ``run_query`` and the tables read: graph files, or a store (not both).
+
+    Both come back as an rdflib ``Dataset`` whose default graph holds every triple of every
+    graph once, the ontology's included. Files are read into memory (``open_dataset``). A store
+    is opened read-only through rdflib's ``Oxigraph`` store plugin (oxrdflib): its queries run
+    on Oxigraph's SPARQL engine, over the store's default graph (the merge of its graphs).
+    It holds the store's read lock (a build waits) until ``dataset.close()``.
+
+    Raises:
+        DiplographError: E029 when both are given; the errors of ``open_dataset`` and of
+            ``diplograph.rdf.store.reading``.
+    """
+    paths = list(paths)
+    if store is None:
+        return open_dataset(paths)
+    if paths:
+        raise error("E029")
+    from diplograph.rdf.store import SnapshotStore
+
+    # default_union=False: queries read the store's default graph, which the store keeps as
+    # the merge of its graphs (pyoxigraph 0.5's union repeats a triple once per graph)
+    return bind_prefixes(Dataset(store=SnapshotStore(store), default_union=False))
+
+
+def on_oxigraph(dataset: Dataset) -> bool:
+    """Whether ``dataset`` is a store opened by ``open_graph`` (its queries run on Oxigraph)."""
+    from diplograph.rdf.store import SnapshotStore
+
+    return isinstance(dataset.store, SnapshotStore)
 
 
 def named_queries() -> dict[str, str]:
@@ -50,20 +83,189 @@ def named_query(name: str) -> str:
     return queries[name]
 
 
+def _detail(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]
+
+
 def run_query(dataset: Dataset, text: str, bindings: dict[str, str] | None = None) -> Result:
-    """Evaluate SPARQL; values in ``bindings`` are bound as literals, never pasted into text."""
+    """Evaluate SPARQL; values in ``bindings`` are bound as literals, never pasted into text.
+
+    On a store (``on_oxigraph``) the query runs on Oxigraph and the values reach it as a
+    ``VALUES`` block (``with_values``).
+    """
+    if on_oxigraph(dataset):
+        return _run_on_oxigraph(dataset, text, bindings or {})
     init = {name: Literal(value) for name, value in (bindings or {}).items()}
     try:
         prepared = prepareQuery(text, initNs=dict(dataset.namespaces()))
     except Exception as exc:  # pyparsing and rdflib raise several types
-        raise error("E013", detail=" ".join(str(exc).split())[:300]) from None
+        raise error("E013", detail=_detail(exc)) from None
     try:
         result = dataset.query(prepared, initBindings=init)
         if result.type == "SELECT":
             result.bindings  # noqa: B018  (rdflib evaluates lazily: fail here, not later)
     except Exception as exc:
-        raise error("E022", detail=" ".join(str(exc).split())[:300]) from None
+        raise error("E022", detail=_detail(exc)) from None
     return result
+
+
+def _run_on_oxigraph(dataset: Dataset, text: str, bindings: dict[str, str]) -> Result:
+    """The query on the pyoxigraph store under the dataset's ``SnapshotStore``, its answer
+    read at once into an rdflib ``Result`` (errors surface here, not while printing)."""
+    if bindings:
+        text = with_values(text, bindings)
+    prefixes = {prefix: str(namespace) for prefix, namespace in dataset.namespaces()}
+    try:
+        answer = dataset.store.oxigraph.query(text, prefixes=prefixes)
+    except SyntaxError as exc:
+        raise error("E013", detail=_detail(exc)) from None
+    except Exception as exc:  # OSError, RuntimeError from the engine
+        raise _engine_error(exc) from None
+    try:
+        return _result(answer)
+    except Exception as exc:
+        raise _engine_error(exc) from None
+
+
+def _result(answer) -> Result:
+    """A pyoxigraph answer as an rdflib ``Result``, in the terms rdflib's parsers make (plain
+    strings without ``^^xsd:string``); each distinct term converted once."""
+    import pyoxigraph as ox
+
+    memo: dict = {}
+
+    def term(value):
+        if value is None:
+            return None
+        converted = memo.get(value)
+        if converted is None:
+            if isinstance(value, ox.NamedNode):
+                converted = URIRef(value.value)
+            elif isinstance(value, ox.BlankNode):
+                converted = BNode(value.value)
+            elif value.language:
+                converted = Literal(value.value, lang=value.language)
+            elif value.datatype.value == _XSD_STRING:
+                converted = Literal(value.value)
+            else:
+                converted = Literal(value.value, datatype=URIRef(value.datatype.value))
+            memo[value] = converted
+        return converted
+
+    if isinstance(answer, ox.QueryBoolean):
+        result = Result("ASK")
+        result.askAnswer = bool(answer)
+    elif isinstance(answer, ox.QuerySolutions):
+        result = Result("SELECT")
+        names = [Variable(variable.value) for variable in answer.variables]
+        result.vars = names
+        result.bindings = [
+            {name: term(value) for name, value in zip(names, row, strict=True) if value is not None}
+            for row in answer
+        ]
+    else:
+        result = Result("CONSTRUCT")
+        graph = bind_prefixes(Graph())
+        for triple in answer:
+            graph.add((term(triple.subject), term(triple.predicate), term(triple.object)))
+        result.graph = graph
+    return result
+
+
+_XSD_STRING = str(XSD.string)
+
+
+def _engine_error(exc: BaseException):
+    """E030 when a read-only snapshot lost files to a writer's compaction (RocksDB reports a
+    missing table file), E022 for any other failure while the query runs."""
+    if "No such file or directory" in str(exc):
+        return error("E030", detail=_detail(exc)[:120])
+    return error("E022", detail=_detail(exc))
+
+
+#: what the search for a query's WHERE group steps over whole: comments, long and short
+#: strings, IRIs, variables, prefixed names (``ex:construct`` is no keyword)
+_OPAQUE = re.compile(
+    r"""\#[^\n]*
+    | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+    | '''(?:[^'\\]|\\.|'(?!''))*'''
+    | "(?:[^"\\\n]|\\.)*"
+    | '(?:[^'\\\n]|\\.)*'
+    | <[^<>"{}|^`\\\x00-\x20]*>
+    | [?$]\w+
+    | (?:[^\W\d][\w.-]*)?:[\w.-]*""",
+    re.VERBOSE,
+)
+_WORD = re.compile(r"[^\W\d]\w*")
+
+
+def with_values(text: str, bindings: dict[str, str]) -> str:
+    """``text`` with ``VALUES (?name ...) { ("value" ...) }`` opening its WHERE group.
+
+    Every pattern and FILTER of the query sees the values, as with rdflib's ``initBindings``.
+    Values are plain literals written by Oxigraph's term serializer: a value cannot end the
+    literal it stands in.
+
+    >>> with_values('SELECT ?x WHERE { ?x ?p ?name }', {"name": 'say "hi"'})
+    'SELECT ?x WHERE { VALUES (?name) { ("say \\\\"hi\\\\"") } ?x ?p ?name }'
+
+    Raises:
+        DiplographError: E013 for a name that is not a SPARQL variable name, or a query
+            without a WHERE group.
+    """
+    import pyoxigraph as ox
+
+    for name in bindings:
+        if not _WORD.fullmatch(name):
+            raise error("E013", detail=f"cannot bind {name!r}: not a SPARQL variable name")
+    start = _where_group(text)
+    if start is None:
+        raise error("E013", detail="cannot bind values: the query has no WHERE { ... } group")
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(str(ox.Literal(value)) for value in bindings.values())
+    return f"{text[: start + 1]} VALUES ({names}) {{ ({values}) }}{text[start + 1 :]}"
+
+
+def _where_group(text: str) -> int | None:
+    """The offset of the ``{`` that opens the query's WHERE group, or None."""
+    depth = parens = 0
+    form: str | None = None
+    template_next = in_template = False
+    position = 0
+    while position < len(text):
+        opaque = _OPAQUE.match(text, position)
+        if opaque and opaque.end() > position:
+            position = opaque.end()
+            continue
+        word = _WORD.match(text, position)
+        if word:
+            if depth == 0:
+                keyword = word.group().upper()
+                if form is None and keyword in {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}:
+                    form = keyword
+                    template_next = keyword == "CONSTRUCT"  # CONSTRUCT { template } WHERE
+                else:
+                    template_next = False  # CONSTRUCT WHERE { ... } has no template
+            position = word.end()
+            continue
+        char = text[position]
+        if char == "(":
+            parens += 1
+        elif char == ")":
+            parens -= 1
+        elif char == "{" and parens == 0:
+            if depth == 0:
+                if template_next:
+                    template_next, in_template = False, True
+                elif not in_template and form is not None:
+                    return position
+            depth += 1
+        elif char == "}" and parens == 0:
+            depth -= 1
+            if depth == 0:
+                in_template = False
+        position += 1
+    return None
 
 
 def _cell(value) -> str:

@@ -1,0 +1,536 @@
+"""The on-disk store: an Oxigraph database with one named graph per article.
+
+A store is a folder (``graphs/store`` by default) holding an Oxigraph (RocksDB) database, a
+``diplograph-store.json`` that marks it as a diplograph store, and two lock files. Inside the
+database:
+
+- one named graph per article, ``iris.graph_iri(article.id)``: building an article again
+  replaces its graph, so a store never holds two versions of one article;
+- the ontology in its own named graph, ``ONTOLOGY_IRI``, loaded when a store is opened for
+  writing and replaced when the ontology source changed;
+- the default graph: the RDF merge of every named graph (each triple once, however many
+  articles hold it). SPARQL without ``GRAPH`` reads it, as rdflib's union of graph files does.
+  It is kept here, not left to ``use_default_graph_as_union``, because pyoxigraph 0.5's union
+  returns a triple once per graph that holds it (oxigraph/oxigraph#1919): the country and role
+  triples every article repeats would multiply the rows of most queries.
+
+Every write (one article, a removal, the ontology) is one SPARQL Update, which Oxigraph applies
+in one transaction: the old graph goes, the new one and the merge are written, or nothing is.
+
+Locks: one process writes at a time (``diplograph-write.lock``, and RocksDB's own lock).
+Readers open a read-only snapshot under a shared lock (``diplograph-read.lock``) that the
+writer takes exclusively: RocksDB's read-only mode is undefined while another process writes
+(queries then fail on files compaction removed, or never end), so reading and writing wait
+for each other instead. The locks are ``flock`` locks: the system drops them when a process
+dies, so a crash never leaves a store locked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import io
+import json
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, TypeVar
+
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+
+from diplograph.errors import DiplographError, error
+from diplograph.model import Extraction
+from diplograph.rdf import iris
+from diplograph.rdf.build import extraction_graph
+from diplograph.rdf.io import atomic_output
+from diplograph.vocab import ONTOLOGY_IRI, ontology_path
+
+T = TypeVar("T")
+
+#: where ``build``, ``query``, ``events``, ``entities``, ``export`` and ``remove`` look by default
+DEFAULT_STORE = Path("graphs") / "store"
+#: the file that marks a folder as a diplograph store
+MARKER = "diplograph-store.json"
+WRITE_LOCK = "diplograph-write.lock"
+READ_LOCK = "diplograph-read.lock"
+#: the layout written here; a store of another format is refused, not misread
+FORMAT = 1
+ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
+#: seconds a writer waits for readers (queries are short) and a reader for a writer
+WAIT_FOR_READERS = 10.0
+WAIT_FOR_WRITER = 1.0
+
+
+def is_store(path: str | Path) -> bool:
+    """Whether ``path`` is a folder holding a diplograph store.
+
+    >>> is_store("/nowhere")
+    False
+    """
+    return (Path(path) / MARKER).is_file()
+
+
+@contextlib.contextmanager
+def reading(path: str | Path) -> Iterator[ox.Store]:
+    """A read-only snapshot of the store in ``path``; no process writes it during the block.
+
+    Do not use the store after the block.
+
+    Raises:
+        DiplographError: E023 no store there, E024 the folder is not a diplograph store, E025
+            a build or remove in another process is writing it, E026 it cannot be opened.
+    """
+    path = Path(path)
+    lock = read_lock(path)
+    try:
+        yield _open_read_only(path)
+    finally:
+        lock.close()
+
+
+def read_lock(path: str | Path) -> IO[bytes]:
+    """Take the shared lock of the store in ``path`` (close the returned file to let it go).
+
+    Raises:
+        DiplographError: E023, E024 as ``reading``; E025 when a writer holds the store.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise error("E023", path=path)
+    _check_marker(path)
+    lock = _flock(path / READ_LOCK, exclusive=False, wait=WAIT_FOR_WRITER)
+    if lock is None:
+        raise error("E025", path=path, who="a build or remove is writing it")
+    return lock
+
+
+class SnapshotStore(OxigraphStore):
+    """rdflib's ``Oxigraph`` store plugin (oxrdflib) on a read-only snapshot of a store.
+
+    It holds the store's read lock until ``close()`` (``Dataset.close()``) or until it is
+    garbage-collected: close it when done, so a build need not wait.
+
+    Raises:
+        DiplographError: as ``reading``.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        path = Path(path)
+        self._lock = read_lock(path)
+        try:
+            super().__init__(store=_open_read_only(path))
+        except BaseException:
+            self._lock.close()
+            raise
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The pyoxigraph store underneath, for Oxigraph's own API (SPARQL, dumps)."""
+        return self._inner
+
+    def close(self, commit_pending_transaction: bool = False) -> None:
+        with contextlib.suppress(AttributeError):  # closed twice
+            super().close(commit_pending_transaction)
+        self._lock.close()
+
+
+def _open_read_only(path: Path) -> ox.Store:
+    try:
+        return ox.Store.read_only(str(path))
+    except (OSError, RuntimeError) as exc:  # RocksDB reports some as "Corruption"
+        raise error("E026", path=path, detail=_detail(exc)) from None
+
+
+def with_writer(path: str | Path, work: Callable[[ox.Store], T]) -> T:
+    """Run ``work`` on the store in ``path`` opened for writing (made if missing).
+
+    Takes the write lock (another writer: E025 at once) and waits up to ``WAIT_FOR_READERS``
+    seconds for readers to finish; loads the ontology graph if it is missing or changed. The
+    database is closed before this returns or raises, also on Ctrl-C: no reference to it is
+    left in the frames an exception carries, so the locks never outlive it.
+
+    Raises:
+        DiplographError: E024 not a diplograph store, E025 in use by another process, E026
+            cannot be opened, E027 a write failed; and whatever ``work`` raises.
+    """
+    path = Path(path)
+    _check_writable(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise error("E026", path=path, detail=_detail(exc)) from None
+    writer = _flock(path / WRITE_LOCK, exclusive=True, wait=0)
+    if writer is None:
+        raise error("E025", path=path, who="a build or remove is writing it")
+    try:
+        readers = _flock(path / READ_LOCK, exclusive=True, wait=WAIT_FOR_READERS)
+        if readers is None:
+            raise error("E025", path=path, who="a query, an export or a server is reading it")
+        try:
+            store = _open_read_write(path)
+            try:
+                result = work(store)
+                store.flush()
+                return result
+            except OSError as exc:
+                raise error("E027", path=path, detail=_detail(exc)) from None
+            finally:
+                del store  # the last reference: RocksDB closes before the locks go
+                _forget()
+        finally:
+            readers.close()
+    finally:
+        writer.close()
+
+
+def write_articles(path: str | Path, extractions: Iterable[Extraction]) -> int:
+    """Write articles into the store in ``path`` (made if missing); returns how many.
+
+    Each article is committed on its own as it comes: an error (a bad article further on, a
+    full disk, Ctrl-C, a crash) stops the build with every article before it stored and
+    nothing of the one being written.
+
+    Raises:
+        DiplographError: the errors of ``with_writer``, and whatever reading ``extractions``
+            raises.
+    """
+
+    def write_all(store: ox.Store) -> int:
+        count = 0
+        for extraction in extractions:
+            write_article(store, extraction)
+            count += 1
+        return count
+
+    return with_writer(path, write_all)
+
+
+def remove_articles(path: str | Path, doc_ids: Iterable[str]) -> int:
+    """Take the articles ``doc_ids`` out of the store in ``path``; returns how many.
+
+    Every id is checked first: one the store does not hold (E028) removes none.
+    """
+    path = Path(path)
+    doc_ids = list(dict.fromkeys(doc_ids))
+    if not is_store(path):
+        raise error("E023", path=path) if not path.exists() else _not_a_store(path)
+
+    def remove_all(store: ox.Store) -> int:
+        held = set(article_ids(store))
+        for doc_id in doc_ids:
+            if doc_id not in held:
+                remove_article(store, doc_id, path)  # raises E028, with the close matches
+        for doc_id in doc_ids:
+            remove_article(store, doc_id, path)
+        return len(doc_ids)
+
+    return with_writer(path, remove_all)
+
+
+def _open_read_write(path: Path) -> ox.Store:
+    try:
+        store = ox.Store(str(path))
+    except OSError as exc:
+        if "lock" in str(exc).lower():  # RocksDB's lock: a writer that skipped ours
+            raise error("E025", path=path, who="another program is writing it") from None
+        raise error("E026", path=path, detail=_detail(exc)) from None
+    problem = None
+    if not is_store(path) and len(store) > 0:
+        # an Oxigraph database diplograph did not make
+        problem = _not_a_store(path, "an Oxigraph database without " + MARKER)
+    else:
+        try:
+            _sync_ontology(store, path)
+        except DiplographError as exc:
+            problem = exc
+        except OSError as exc:
+            problem = error("E027", path=path, detail=_detail(exc))
+    if problem is not None:
+        del store  # the lock goes with the last reference
+        _forget(problem)
+        raise problem
+    return store
+
+
+def _forget(exc: BaseException | None = None) -> None:
+    """Drop the references to the store that an exception on its way out keeps: its traceback
+    (and those of the exceptions it was raised from) holds the frames it passed through, and
+    their locals, until it is handled. Finished frames are cleared; the running one (the
+    caller's) has dropped its own reference."""
+    import sys
+
+    exc = exc if exc is not None else sys.exc_info()[1]
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        traceback.clear_frames(exc.__traceback__)
+        exc = exc.__context__
+
+
+def _flock(file: Path, *, exclusive: bool, wait: float) -> IO[bytes] | None:
+    """``file`` opened and ``flock``-ed (shared or exclusive), or None if another process
+    holds it for ``wait`` seconds. Locks of this process's forgotten readers are collected."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: RocksDB's own lock still keeps writers apart
+        return io.BytesIO()
+    try:
+        handle = open(file, "a+b")  # noqa: SIM115 (the caller closes it)
+    except PermissionError:  # read-only media: no writer to wait for, or a lock file to open
+        if not file.exists():
+            return io.BytesIO()
+        handle = open(file, "rb")  # noqa: SIM115
+    mode = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
+    deadline = time.monotonic() + wait
+    collected = False
+    while True:
+        try:
+            fcntl.flock(handle, mode)
+            return handle
+        except BlockingIOError:
+            if not collected:  # a Dataset this process dropped may still hold a read lock
+                gc.collect()
+                collected = True
+                continue
+            if time.monotonic() >= deadline:
+                handle.close()
+                return None
+            time.sleep(0.05)
+
+
+def _check_writable(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise _not_a_store(path, "it is a file")
+    if not path.exists() or is_store(path):
+        if is_store(path):
+            _check_marker(path)
+        return
+    others = [p.name for p in path.iterdir() if p.name not in {WRITE_LOCK, READ_LOCK}]
+    if others and not (path / "CURRENT").is_file():
+        raise _not_a_store(path, "the folder holds other files")
+
+
+def _not_a_store(path: Path, detail: str | None = None) -> DiplographError:
+    if detail is None:
+        detail = "no " + MARKER + (" in the folder" if any(path.iterdir()) else "; it is empty")
+    return error("E024", path=path, detail=detail)
+
+
+def write_article(store: ox.Store, extraction: Extraction) -> ox.NamedNode:
+    """Put one article into ``store`` as its own named graph, replacing an older version.
+
+    One transaction: a failure at any point leaves the store as it was before the call.
+    Returns the graph name.
+    """
+    name = ox.NamedNode(iris.graph_iri(extraction.article.id))
+    replace_graph(store, name, extraction_graph(extraction).serialize(format="nt"))
+    return name
+
+
+def replace_graph(store: ox.Store, name: ox.NamedNode, ntriples: str | None) -> None:
+    """Replace the named graph ``name`` by the triples of ``ntriples`` (None: remove the graph).
+
+    One SPARQL Update, so one transaction: the store has the old graph or the new, never a
+    mix. The default graph (the merge) gains the new triples and loses the old ones that no
+    other named graph holds. Only the difference is written: building an unchanged article
+    again writes nothing. The caller must hold the store open for writing (the lock), so
+    nothing changes between reading the old graph and the update.
+
+    Raises:
+        OSError: the update failed (Oxigraph rolled it back).
+    """
+    update = replacement(store, name, ntriples)
+    if update:
+        try:
+            store.update(update)
+        except (RuntimeError, SyntaxError) as exc:  # OSError (disk, I/O) passes as it is
+            raise OSError(f"the update of {name} failed and was rolled back: {exc}") from exc
+
+
+def replacement(store: ox.Store, name: ox.NamedNode, ntriples: str | None) -> str:
+    """The SPARQL Update that ``replace_graph`` runs ("" when there is nothing to change).
+
+    Its text is made only of pyoxigraph's and rdflib's serializations of RDF terms and
+    N-Triples (the triples syntax of SPARQL's ``INSERT DATA``), never of raw user text.
+    """
+    graph = str(name)
+    old = [quad.triple for quad in store.quads_for_pattern(None, None, None, name)]
+    if ntriples is None:
+        return _full_replacement(graph, None)
+    if not old and not store.contains_named_graph(name):
+        return "INSERT DATA { GRAPH " + graph + " {\n" + ntriples + "\n}\n" + ntriples + "\n}"
+    new = _canonical(ntriples)
+    if _has_blank_node(old) or _has_blank_node(new):
+        return _full_replacement(graph, ntriples)  # blank nodes cannot be matched across
+    held = set(old)
+    removed = sorted(held - new, key=str)
+    added = sorted(new - held, key=str)
+    operations = []
+    if removed:
+        lines = "\n".join(f"{triple} ." for triple in removed)
+        rows = "\n".join(f"({triple})" for triple in removed)
+        operations.append("DELETE DATA { GRAPH " + graph + " {\n" + lines + "\n} }")
+        operations.append(  # out of the merge too, unless another graph holds it
+            "DELETE { ?s ?p ?o } WHERE { VALUES (?s ?p ?o) {\n"
+            + rows
+            + "\n} FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o } } }"
+        )
+    if added:
+        lines = "\n".join(f"{triple} ." for triple in added)
+        operations.append("INSERT DATA { GRAPH " + graph + " {\n" + lines + "\n}\n" + lines + "\n}")
+    return " ;\n".join(operations)
+
+
+def _full_replacement(graph: str, ntriples: str | None) -> str:
+    operations = [
+        "DELETE { ?s ?p ?o } WHERE { GRAPH " + graph + " { ?s ?p ?o } "
+        "FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o } FILTER (?other != " + graph + ") } }",
+        "DROP SILENT GRAPH " + graph,
+    ]
+    if ntriples is not None:
+        operations.append("INSERT DATA { GRAPH " + graph + " {\n" + ntriples + "\n} }")
+        operations.append("ADD SILENT " + graph + " TO DEFAULT")
+    return " ;\n".join(operations)
+
+
+def _canonical(ntriples: str) -> set[ox.Triple]:
+    """The triples as the store will hold them (Oxigraph writes typed literals canonically:
+    ``"0.90"^^xsd:decimal`` is stored as ``"0.9"``)."""
+    memory = ox.Store()
+    memory.load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return {quad.triple for quad in memory}
+
+
+def _has_blank_node(triples: Iterable[ox.Triple]) -> bool:
+    return any(
+        isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
+        for triple in triples
+    )
+
+
+def remove_article(store: ox.Store, doc_id: str, path: str | Path) -> None:
+    """Take the article ``doc_id`` out of ``store`` (one transaction).
+
+    Raises:
+        DiplographError: E028 when the store holds no article of that id.
+    """
+    name = ox.NamedNode(iris.graph_iri(doc_id))
+    if not store.contains_named_graph(name):
+        ids = article_ids(store)
+        raise error("E028", id=doc_id, path=path, count=len(ids), hint=_hint(doc_id, ids))
+    replace_graph(store, name, None)
+
+
+def article_ids(store: ox.Store) -> list[str]:
+    """The ids of the articles in ``store``, sorted (read from their graph names)."""
+    prefix = str(iris.graph_iri(""))
+    ids = []
+    for name in store.named_graphs():
+        if isinstance(name, ox.NamedNode) and name.value.startswith(prefix):
+            ids.append(_unquote(name.value[len(prefix) :]))
+    return sorted(ids)
+
+
+def article_graphs(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode]:
+    """Every named graph but the ontology's, sorted by name: the data the articles gave."""
+    return sorted(
+        (name for name in store.named_graphs() if name != ONTOLOGY_GRAPH),
+        key=lambda name: name.value,
+    )
+
+
+def data_quads(store: ox.Store) -> Iterator[ox.Quad]:
+    """The quads of every article graph, graph by graph (the ontology and the merge left out)."""
+    for name in article_graphs(store):
+        yield from store.quads_for_pattern(None, None, None, name)
+
+
+def dump_nquads(store: ox.Store, output: IO[bytes]) -> None:
+    """Stream every article graph as N-Quads to ``output``; memory stays flat.
+
+    Graphs come in name order, the quads of each in the store's index order (the same for the
+    same content, not sorted like the N-Quads ``build -o`` writes).
+    """
+    for name in article_graphs(store):
+        ox.serialize(store.quads_for_pattern(None, None, None, name), output, ox.RdfFormat.N_QUADS)
+
+
+def _ontology_ntriples() -> tuple[str, str]:
+    """The ontology as N-Triples (parsed by Oxigraph) and the SHA-256 of its source."""
+    source = ontology_path().read_bytes()
+    quads = ox.parse(source, format=ox.RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI)
+    text = ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return text, hashlib.sha256(source).hexdigest()
+
+
+def _sync_ontology(store: ox.Store, path: Path) -> None:
+    marker = _read_marker(path)
+    text, digest = _ontology_ntriples()
+    if marker.get("ontology") == digest and store.contains_named_graph(ONTOLOGY_GRAPH):
+        return
+    replace_graph(store, ONTOLOGY_GRAPH, text)
+    with atomic_output(path / MARKER) as temporary:  # written last: it names what is stored
+        data = {"format": FORMAT, "ontology": digest}
+        temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def _read_marker(path: Path) -> dict:
+    try:
+        data = json.loads((path / MARKER).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise error("E024", path=path, detail=f"unreadable {MARKER}: {_detail(exc)}") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _check_marker(path: Path) -> None:
+    if not path.is_dir():
+        raise _not_a_store(path, "it is a file")
+    if not is_store(path):
+        raise _not_a_store(path)
+    found = _read_marker(path).get("format")
+    if found != FORMAT:
+        raise _not_a_store(path, f"store format {found!r}; this diplograph reads {FORMAT}")
+
+
+def _unquote(part: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(part)
+
+
+def _hint(doc_id: str, ids: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(doc_id, list(ids), n=3)
+    return "; did you mean " + ", ".join(repr(c) for c in close) + "?" if close else ""
+
+
+def _detail(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]
+
+
+__all__ = [
+    "DEFAULT_STORE",
+    "MARKER",
+    "ONTOLOGY_GRAPH",
+    "SnapshotStore",
+    "article_graphs",
+    "article_ids",
+    "data_quads",
+    "dump_nquads",
+    "is_store",
+    "read_lock",
+    "reading",
+    "remove_article",
+    "remove_articles",
+    "replace_graph",
+    "replacement",
+    "with_writer",
+    "write_article",
+    "write_articles",
+]

@@ -1,0 +1,714 @@
+"""The on-disk store: same answers as the files, replace and remove by article, atomic writes,
+locks, and the CLI over it.
+
+Most tests build tiny stores from hand-made extractions (no spaCy model); the bundled example,
+the two-article CLI fixture and the development corpus are marked ``model``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal
+from typer.testing import CliRunner
+
+from diplograph import api
+from diplograph.cli import app
+from diplograph.errors import DiplographError
+from diplograph.export import entity_rows, event_rows
+from diplograph.model import Actor, Article, Event, Evidence, Extraction
+from diplograph.query import (
+    format_result,
+    named_queries,
+    named_query,
+    open_graph,
+    run_query,
+    with_values,
+)
+from diplograph.rdf import iris, store
+from diplograph.rdf.build import build_dataset
+from diplograph.rdf.io import read_graphs, write_dataset
+
+DATA = Path(__file__).parent / "data" / "cli"
+TWO_ARTICLES = DATA / "two-articles.jsonl"
+DGO = "https://w3id.org/diplograph/ontology#"
+MEETING = ("CONSULT", "meeting", "Meeting", "FRA", "DEU")
+
+
+# hand-made extractions
+
+
+def _state(code: str, label: str) -> Actor:
+    return Actor(key=f"state/{code}", kind="State", label=label, state=code)
+
+
+def _article(doc: str, text: str, *pairs: tuple[str, str, str, str, str]) -> Extraction:
+    """An article whose events are (category, subtype, class, source code, target code)."""
+    states = {"FRA": "France", "DEU": "Germany", "JPN": "Japan", "CHN": "China"}
+    events = []
+    for number, (category, subtype, event_class, source, target) in enumerate(pairs):
+        start = number * 10
+        events.append(
+            Event(
+                doc=doc,
+                category=category,
+                subtype=subtype,
+                event_class=event_class,
+                source=(f"state/{source}",),
+                target=(f"state/{target}",),
+                evidence=(Evidence(doc, text, start, start + 5),),
+                trigger="met",
+                trigger_start=start,
+                date="2024-05-06",
+                confidence=0.75,
+            )
+        )
+    codes = sorted({c for _, _, _, s, t in pairs for c in (s, t)})
+    return Extraction(
+        Article(doc, text, title=doc.title(), published=dt.date(2024, 5, 6)),
+        tuple(_state(code, states[code]) for code in codes),
+        tuple(events),
+        mentions={f"state/{code}": 1 for code in codes},
+    )
+
+
+def _extractions() -> list[Extraction]:
+    return [
+        _article(
+            "paris-talks",
+            "France and Germany met in Paris.",
+            MEETING,
+        ),
+        _article(
+            "tokyo-protest",
+            "Japan accused China. Japan and China later held a phone call.",
+            ("ACCUSE", "accusation", "Accusation", "JPN", "CHN"),
+            ("CONSULT", "call", "PhoneCall", "JPN", "CHN"),
+        ),
+        _article(
+            "berlin-call",
+            "Germany and Japan held a call.",
+            ("CONSULT", "call", "PhoneCall", "DEU", "JPN"),
+        ),
+    ]
+
+
+def _quads(path: Path) -> set[tuple]:
+    """Every quad of a store, the merged default graph's too, as N-Quads terms."""
+    with store.reading(path) as opened:
+        return {
+            (str(q.subject), str(q.predicate), str(q.object), str(q.graph_name)) for q in opened
+        }
+
+
+def _graph(path: Path, doc_id: str) -> set[tuple]:
+    name = str(ox.NamedNode(iris.graph_iri(doc_id)))
+    return {q[:3] for q in _quads(path) if q[3] == name}
+
+
+def assert_merge_is_the_union(path: Path) -> None:
+    """The store's default graph holds each triple of its named graphs once, and nothing else."""
+    quads = _quads(path)
+    named = {q[:3] for q in quads if q[3] != "DEFAULT"}
+    default = {q[:3] for q in quads if q[3] == "DEFAULT"}
+    assert default == named
+
+
+@pytest.fixture
+def built(tmp_path) -> Path:
+    path = tmp_path / "store"
+    assert store.write_articles(path, _extractions()) == 3
+    return path
+
+
+def cli(*args: object, input: str | None = None):
+    return CliRunner().invoke(app, [str(a) for a in args], input=input)
+
+
+def one_error_line(result) -> str:
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("diplograph: error: ")
+    return lines[0]
+
+
+# the store answers as the files do
+
+
+def _rows(dataset, text: str, bindings=None) -> list[tuple]:
+    return [tuple(row) for row in run_query(dataset, text, bindings)]
+
+
+def assert_same_answers(files: list[Path], path: Path) -> None:
+    on_files, on_store = open_graph(files), open_graph(store=path)
+    try:
+        assert event_rows(on_store) == event_rows(on_files)
+        assert entity_rows(on_store) == entity_rows(on_files)
+        for name, text in named_queries().items():
+            expected = _rows(on_files, text, {"name": "China"})
+            assert _rows(on_store, text, {"name": "China"}) == expected, name
+    finally:
+        on_store.close()
+
+
+def test_store_answers_the_tables_and_named_queries_like_the_files(tmp_path, built):
+    trig = tmp_path / "news.trig"
+    write_dataset(build_dataset(_extractions()), trig)
+    assert_same_answers([trig], built)
+    assert_merge_is_the_union(built)
+
+
+def test_store_result_formats_match_the_files(tmp_path, built):
+    trig = tmp_path / "news.trig"
+    write_dataset(build_dataset(_extractions()), trig)
+    text = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "SELECT ?state ?label WHERE { ?state skos:prefLabel ?label ; ?p ?code "
+        "FILTER (isLiteral(?code) && datatype(?code) = <http://www.w3.org/2001/XMLSchema#string>)"
+        " } ORDER BY ?state ?label"
+    )
+    for fmt in ("table", "json", "csv", "tsv"):
+        on_files = format_result(api.query([trig], text), fmt)
+        assert format_result(api.query(text=text, store=built), fmt) == on_files, fmt
+
+
+def test_store_ask_and_construct(built):
+    assert api.query(text=f"ASK {{ ?e a <{DGO}Consult> }}", store=built).askAnswer is True
+    construct = api.query(
+        text="CONSTRUCT { ?d a <urn:x:Doc> } WHERE { ?d <http://purl.org/dc/terms/identifier> ?i }",
+        store=built,
+    )
+    assert len(construct.graph) == 3
+
+
+def test_store_rebuild_keeps_the_quad_count(built):
+    before = _quads(built)
+    assert store.write_articles(built, _extractions()) == 3
+    assert _quads(built) == before
+
+
+def test_store_rebuild_of_an_unchanged_article_writes_nothing(built):
+    from diplograph.rdf.build import extraction_graph
+
+    first = _extractions()[0]
+    name = ox.NamedNode(iris.graph_iri(first.article.id))
+    ntriples = extraction_graph(first).serialize(format="nt")
+    assert store.with_writer(built, lambda opened: store.replacement(opened, name, ntriples)) == ""
+    assert store.with_writer(built, lambda opened: store.replacement(opened, name, None))
+
+
+def test_store_changed_article_replaces_its_old_version(built):
+    old_events = {q[0] for q in _graph(built, "tokyo-protest") if q[1] == "<" + DGO + "source>"}
+    changed = _article(
+        "tokyo-protest",
+        "Japan and China signed an agreement.",
+        ("AGREE", "agreement", "Agreement", "JPN", "CHN"),
+    )
+    store.write_articles(built, [changed])
+    graph = _graph(built, "tokyo-protest")
+    new_events = {q[0] for q in graph if q[1] == "<" + DGO + "source>"}
+    assert len(new_events) == 1
+    assert not old_events & new_events
+    assert not any(e in {q[0] for q in _quads(built)} for e in old_events)  # not in the merge
+    rows = api.events(store=built)
+    assert [(r["type"], r["evidence"]) for r in rows if r["doc"] == "tokyo-protest"] == [
+        ("AGREE", "Japan and China signed an agreement.")
+    ]
+    assert sorted({r["doc"] for r in rows}) == ["berlin-call", "paris-talks", "tokyo-protest"]
+    assert_merge_is_the_union(built)
+
+
+def test_store_remove_takes_out_exactly_that_graph(built):
+    before = _quads(built)
+    gone = str(ox.NamedNode(iris.graph_iri("tokyo-protest")))
+    assert api.remove(["tokyo-protest"], store=built) == 1
+    after = _quads(built)
+    assert {q for q in before if q[3] not in {gone, "DEFAULT"}} == {
+        q for q in after if q[3] != "DEFAULT"
+    }
+    assert_merge_is_the_union(built)
+    with store.reading(built) as opened:
+        assert store.article_ids(opened) == ["berlin-call", "paris-talks"]
+    # Japan is still named by berlin-call, China by no article any more
+    labels = {q[2] for q in after if q[3] == "DEFAULT"}
+    assert '"Japan"@en' in labels
+    assert '"China"@en' not in labels
+
+
+def test_store_remove_unknown_id_names_it_and_removes_nothing(built):
+    before = _quads(built)
+    with pytest.raises(DiplographError) as caught:
+        api.remove(["paris-talks", "tokyo-protests"], store=built)
+    assert caught.value.code == "E028"
+    assert "'tokyo-protests'" in caught.value.message
+    assert "did you mean 'tokyo-protest'?" in caught.value.message
+    assert _quads(built) == before
+
+
+# failures leave the store as it was before the article
+
+
+def test_store_failure_inside_the_transaction_rolls_the_article_back(built, monkeypatch):
+    before = _quads(built)
+    real = store.replacement
+
+    def failing(opened, name, ntriples):
+        # the real update, then an operation that fails once the update has run: CREATE GRAPH
+        # of the graph the update has just written
+        return real(opened, name, ntriples) + f" ;\nCREATE GRAPH {name}"
+
+    monkeypatch.setattr(store, "replacement", failing)
+    changed = _article("paris-talks", "France and Germany fell out.", *[])
+    new = _article(
+        "rome-visit", "France met Germany in Rome.", ("CONSULT", "visit", "Visit", "FRA", "DEU")
+    )
+    for extraction in (changed, new):
+        with pytest.raises(DiplographError) as caught:
+            store.write_articles(built, [extraction])
+        assert caught.value.code == "E027"
+        assert "rolled back" in caught.value.message
+        assert _quads(built) == before
+
+
+def test_store_failure_while_an_article_is_built_keeps_the_articles_before(built, monkeypatch):
+    from diplograph.rdf import build
+
+    before = _quads(built)
+    real = build.extraction_graph
+
+    def half_then_fail(extraction, graph=None):
+        if extraction.article.id == "second":
+            graph = real(extraction, graph)
+            raise KeyboardInterrupt  # Ctrl-C with half an article in hand
+        return real(extraction, graph)
+
+    monkeypatch.setattr(store, "extraction_graph", half_then_fail)
+    first = _article("first", "France met Germany.", MEETING)
+    second = _article("second", "Japan met China.", ("CONSULT", "meeting", "Meeting", "JPN", "CHN"))
+    with pytest.raises(KeyboardInterrupt):
+        store.write_articles(built, [first, second])
+    after = _quads(built)
+    assert before < after
+    assert _graph(built, "first")
+    assert not _graph(built, "second")
+    assert_merge_is_the_union(built)
+    # the lock went with the failed build: this process can write again at once
+    monkeypatch.undo()
+    assert store.write_articles(built, [second]) == 1
+
+
+def test_store_bad_third_line_keeps_the_first_two(tmp_path, monkeypatch):
+    """Reading stops at the bad line; the two articles the pipeline already has are stored."""
+    from diplograph import api as api_module
+
+    def fake_extract(articles, nlp, n_process=1):
+        for article in articles:
+            yield _article(article.id, article.text, MEETING)
+
+    monkeypatch.setattr(api_module, "load_pipeline", lambda model: None)
+    monkeypatch.setattr(api_module, "extract_articles", fake_extract)
+    lines = tmp_path / "news.jsonl"
+    lines.write_text(
+        '{"id": "one", "text": "France met Germany."}\n'
+        '{"id": "two", "text": "Germany met France."}\n'
+        '{"id": "three", "published": "2024-13-45", "text": "Envoys met."}\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "store"
+    result = cli("build", lines, "--store", path)
+    line = one_error_line(result)
+    assert "news.jsonl:3" in line and "'2024-13-45'" in line
+    with store.reading(path) as opened:
+        assert store.article_ids(opened) == ["one", "two"]
+
+
+# folders that are not stores, and locks
+
+
+def test_store_folder_that_is_not_a_store_is_refused(tmp_path):
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "todo.txt").write_text("x", encoding="utf-8")
+    for call in (
+        lambda: api.events(store=other),
+        lambda: store.write_articles(other, []),
+        lambda: api.remove(["a"], store=other),
+    ):
+        with pytest.raises(DiplographError) as caught:
+            call()
+        assert caught.value.code == "E024"
+        assert str(other) in caught.value.message
+    assert sorted(p.name for p in other.iterdir()) == ["todo.txt"]
+    with pytest.raises(DiplographError) as caught:
+        api.events(store=tmp_path / "missing")
+    assert caught.value.code == "E023"
+    assert "diplograph build INPUT... --store" in caught.value.message
+    a_file = tmp_path / "file"
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(DiplographError) as caught:
+        store.write_articles(a_file, [])
+    assert (caught.value.code, "it is a file" in caught.value.message) == ("E024", True)
+
+
+def test_store_plain_oxigraph_database_is_not_taken_for_a_store(tmp_path):
+    path = tmp_path / "oxigraph"
+    database = ox.Store(str(path))
+    database.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o")))
+    del database
+    with pytest.raises(DiplographError) as caught:
+        store.write_articles(path, [])
+    assert caught.value.code == "E024"
+    with pytest.raises(DiplographError):
+        api.events(store=path)
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys
+    from diplograph.rdf.store import write_articles
+
+    def wait():
+        print("holding", flush=True)
+        sys.stdin.readline()
+        return
+        yield
+
+    write_articles(sys.argv[1], wait())
+    """
+)
+
+
+def test_store_two_writers_the_second_gets_a_clear_error(built, monkeypatch):
+    monkeypatch.setattr(store, "WAIT_FOR_WRITER", 0.1)
+    before = _quads(built)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(built)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "holding\n"
+        for args in (
+            ["remove", "paris-talks"],
+            ["events"],
+            ["export", "-o", built.parent / "x.nq"],
+        ):
+            result = cli(*args, "--store", built)
+            line = one_error_line(result)
+            assert f"store {built} is in use by another process" in line
+        with pytest.raises(DiplographError) as caught:
+            store.write_articles(built, _extractions())
+        assert caught.value.code == "E025"
+        assert "a build or remove is writing it" in caught.value.message
+    finally:
+        holder.communicate("\n", timeout=60)
+    assert holder.returncode == 0
+    assert _quads(built) == before
+
+
+def test_store_writer_waits_for_readers_then_gives_up(built, monkeypatch):
+    monkeypatch.setattr(store, "WAIT_FOR_READERS", 0.2)
+    reader = open_graph(store=built)  # holds the read lock until closed
+    try:
+        with pytest.raises(DiplographError) as caught:
+            store.write_articles(built, _extractions())
+        assert caught.value.code == "E025"
+        assert "is reading it" in caught.value.message
+    finally:
+        reader.close()
+    assert store.write_articles(built, _extractions()) == 3
+
+
+# the ontology graph
+
+
+def test_store_holds_the_ontology_and_replaces_it_when_it_changed(tmp_path, monkeypatch):
+    from diplograph.vocab import ONTOLOGY_IRI, ontology_path
+
+    path = tmp_path / "store"
+    store.write_articles(path, [])
+    ask = f"ASK {{ GRAPH <{ONTOLOGY_IRI}> {{ <{DGO}Consult> ?p ?o }} }}"
+    assert api.query(text=ask, store=path).askAnswer is True
+    changed = tmp_path / "diplomacy.ttl"
+    changed.write_text(
+        ontology_path().read_text(encoding="utf-8")
+        + "\n<urn:x:new> a <http://www.w3.org/2002/07/owl#Class> .\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(store, "ontology_path", lambda: changed)
+    store.write_articles(path, [])
+    new = f"ASK {{ GRAPH <{ONTOLOGY_IRI}> {{ <urn:x:new> ?p ?o }} }}"
+    assert api.query(text=new, store=path).askAnswer is True
+    marker = json.loads((path / store.MARKER).read_text(encoding="utf-8"))
+    import hashlib
+
+    assert marker["ontology"] == hashlib.sha256(changed.read_bytes()).hexdigest()
+    assert_merge_is_the_union(path)
+
+
+# bindings on Oxigraph
+
+
+def test_with_values_opens_the_where_group():
+    assert with_values("SELECT ?x WHERE { ?x ?p ?n }", {"n": "a"}) == (
+        'SELECT ?x WHERE { VALUES (?n) { ("a") } ?x ?p ?n }'
+    )
+    construct = with_values('CONSTRUCT { ?x ?p "}" } WHERE { ?x ?p ?n }', {"n": "a"})
+    assert construct.endswith('WHERE { VALUES (?n) { ("a") } ?x ?p ?n }')
+    tricky = "PREFIX ex: <urn:x:{}> # { a comment\nASK { ?x ex:p '''{''' }"
+    assert with_values(tricky, {"n": "a"}).endswith(
+        "ASK { VALUES (?n) { (\"a\") } ?x ex:p '''{''' }"
+    )
+    with pytest.raises(DiplographError) as caught:
+        with_values("SELECT ?x WHERE { ?x ?p ?o }", {"not a name": "a"})
+    assert caught.value.code == "E013"
+    with pytest.raises(DiplographError):
+        with_values("DESCRIBE <urn:x>", {"n": "a"})
+
+
+def test_store_binding_is_a_literal_not_query_text(built):
+    hostile = 'China")) } UNION { ?actor ?p ?o . FILTER(true'
+    assert list(api.query(named="actor", bindings={"name": hostile}, store=built)) == []
+    rows = list(api.query(named="actor", bindings={"name": "china"}, store=built))
+    assert {(str(r.role), str(r.category)) for r in rows} == {
+        ("target", "ACCUSE"),
+        ("target", "CONSULT"),
+    }
+
+
+def test_store_query_errors(built):
+    with pytest.raises(DiplographError) as caught:
+        api.query(text="SELEC ?s WHERE { ?s ?p ?o }", store=built)
+    assert caught.value.code == "E013"
+    with pytest.raises(DiplographError) as caught:
+        api.query(
+            text="SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }", store=built
+        )
+    assert caught.value.code == "E022"
+    with pytest.raises(DiplographError) as caught:
+        api.query([built.parent / "x.trig"], "ASK {}", store=built)
+    assert caught.value.code == "E029"
+
+
+# exports
+
+
+def _values(quads) -> set[tuple]:
+    """Quads with literals compared by value (Oxigraph stores "0.90"^^xsd:decimal as "0.9")."""
+    return {
+        tuple((t.toPython(), t.datatype, t.language) if isinstance(t, Literal) else t for t in q)
+        for q in quads
+    }
+
+
+@pytest.mark.parametrize("suffix", [".nq", ".trig", ".jsonld"])
+def test_store_export_gives_the_article_graphs(tmp_path, built, suffix):
+    reference = tmp_path / "files.trig"
+    write_dataset(build_dataset(_extractions()), reference)
+    out = tmp_path / f"export{suffix}"
+    assert api.export(output=out, store=built) == out
+    exported = read_graphs([out]).quads((None, None, None, None))
+    expected = read_graphs([reference]).quads((None, None, None, None))
+    assert _values(exported) == _values(expected)
+
+
+def test_store_export_nq_is_the_same_for_the_same_content(tmp_path, built):
+    again = tmp_path / "again"
+    store.write_articles(again, reversed(_extractions()))
+    first, second = tmp_path / "first.nq", tmp_path / "second.nq"
+    api.export(output=first, store=built)
+    api.export(output=second, store=again)
+    assert first.read_bytes() == second.read_bytes()
+
+
+# the command line
+
+
+def test_cli_over_a_store(tmp_path, built):
+    query = cli("query", "--store", built, "--named", "who-met-whom", "--format", "csv")
+    assert query.exit_code == 0, query.stderr
+    assert query.stdout.splitlines()[0] == "date,type,source,target,place,doc"
+    assert len(query.stdout.splitlines()) == 4
+    text = cli(
+        "query",
+        "--store",
+        built,
+        "SELECT ?d WHERE { ?a <http://purl.org/dc/terms/identifier> ?d } ORDER BY ?d",
+        "--format",
+        "csv",
+    )
+    assert text.stdout.split() == ["d", "berlin-call", "paris-talks", "tokyo-protest"]
+    bound = cli("query", "--store", built, "--named", "actor", "--bind", "name=Japan")
+    assert bound.exit_code == 0, bound.stderr
+    assert bound.stdout.splitlines()[-1] == "(3 rows)"
+    events = cli("events", "--store", built)
+    assert [json.loads(line)["doc"] for line in events.stdout.splitlines()] == [
+        "berlin-call",
+        "paris-talks",
+        "tokyo-protest",
+        "tokyo-protest",
+    ]
+    entities = cli("entities", "--store", built, "--format", "csv")
+    assert entities.stdout.splitlines()[0] == "doc,name,type,code"
+    out = tmp_path / "out" / "news.nq"
+    exported = cli("export", "--store", built, "-o", out)
+    assert exported.exit_code == 0, exported.stderr
+    assert exported.stderr == f"{built} -> {out}\n"
+    articles = {q for q in _quads(built) if q[3] not in {"DEFAULT", str(store.ONTOLOGY_GRAPH)}}
+    assert len(out.read_text(encoding="utf-8").splitlines()) == len(articles)
+    removed = cli("remove", "--store", built, "paris-talks")
+    assert (removed.exit_code, removed.stderr) == (0, f"1 article removed from {built}\n")
+    unknown = cli("remove", "--store", built, "paris-talks")
+    assert "article 'paris-talks' is not in store" in one_error_line(unknown)
+
+
+def test_cli_files_and_store_together_is_an_error(tmp_path, built):
+    trig = tmp_path / "news.trig"
+    write_dataset(build_dataset(_extractions()), trig)
+    for command in ("events", "entities", "query"):
+        args = [command, trig, "--store", built] + (["-q", "ASK {}"] if command == "query" else [])
+        assert "not both" in one_error_line(cli(*args))
+    assert "not both" in one_error_line(
+        cli("export", trig, "--store", built, "-o", tmp_path / "x.nq")
+    )
+    assert "not both" in one_error_line(
+        cli("build", trig, "--store", built, "-o", tmp_path / "x.nq")
+    )
+
+
+def test_cli_default_store_is_graphs_store(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    missing = one_error_line(cli("events"))
+    assert "graphs/store: no such store" in missing
+    store.write_articles(Path("graphs/store"), _extractions())
+    assert cli("events").exit_code == 0
+    assert cli("query", "ASK { ?s ?p ?o }").stdout == "true\n"
+    assert cli("export", "-o", "all.trig").exit_code == 0
+    assert cli("remove", "paris-talks").exit_code == 0
+
+
+def test_cli_export_from_files(tmp_path):
+    trig = tmp_path / "news.trig"
+    write_dataset(build_dataset(_extractions()), trig)
+    out = tmp_path / "news.ttl"
+    result = cli("export", trig, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert _values(q[:3] for q in read_graphs([out]).quads((None, None, None, None))) == _values(
+        q[:3] for q in read_graphs([trig]).quads((None, None, None, None))
+    )
+    bad = cli("export", trig, "-o", tmp_path / "news.xyz")
+    assert "unsupported output format" in one_error_line(bad)
+
+
+# with the spaCy pipeline: the bundled example, the CLI build, the development corpus
+
+
+@pytest.mark.model
+def test_store_of_the_bundled_example_answers_like_its_graph(tmp_path, example_extraction):
+    trig = tmp_path / "example.trig"
+    write_dataset(build_dataset([example_extraction]), trig)
+    path = tmp_path / "store"
+    store.write_articles(path, [example_extraction])
+    assert_same_answers([trig], path)
+
+
+@pytest.mark.model
+def test_cli_build_into_a_store_replaces_and_fails_cleanly(tmp_path):
+    path = tmp_path / "store"
+    result = cli("build", TWO_ARTICLES, "--store", path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"2 articles -> {path}\n"
+    before = _quads(path)
+    again = cli("build", TWO_ARTICLES, "--store", path)
+    assert again.exit_code == 0, again.stderr
+    assert _quads(path) == before
+    changed = tmp_path / "changed.jsonl"
+    lines = TWO_ARTICLES.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["text"] = "Japan and China signed a fisheries agreement in Beijing on Monday."
+    changed.write_text(json.dumps(first) + "\n", encoding="utf-8")
+    assert cli("build", changed, "--store", path).exit_code == 0
+    rows = [r for r in api.events(store=path) if r["doc"] == first["id"]]
+    assert rows and all("fisheries" in r["evidence"] for r in rows)
+
+
+@pytest.mark.model
+def test_cli_build_while_another_process_writes_fails_cleanly(tmp_path):
+    path = tmp_path / "store"
+    store.write_articles(path, _extractions())
+    before = _quads(path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "holding\n"
+        result = cli("build", TWO_ARTICLES, "--store", path)
+        line = one_error_line(result)
+        assert f"store {path} is in use by another process" in line
+    finally:
+        holder.communicate("\n", timeout=60)
+    assert _quads(path) == before
+
+
+@pytest.fixture(scope="module")
+def dev_corpus(shared_dir, tmp_path_factory):
+    """The development corpus read once, built into a TriG file and into a store."""
+    from diplograph.ingest import read_articles
+    from diplograph.nlp.extract import extract_articles
+    from diplograph.nlp.pipeline import load_pipeline
+
+    folder = tmp_path_factory.mktemp("dev-store")
+    articles = read_articles([shared_dir / "corpus" / "dev.jsonl"])
+    extractions = list(extract_articles(articles, load_pipeline()))
+    trig = folder / "dev.trig"
+    write_dataset(build_dataset(extractions), trig)
+    path = folder / "store"
+    assert store.write_articles(path, extractions) == len(extractions)
+    return extractions, trig, path
+
+
+@pytest.mark.model
+def test_store_of_the_dev_corpus_answers_like_its_graph(dev_corpus):
+    _, trig, path = dev_corpus
+    on_files, on_store = open_graph([trig]), open_graph(store=path)
+    try:
+        events = event_rows(on_store)
+        assert len(events) > 100
+        assert events == event_rows(on_files)
+        assert entity_rows(on_store) == entity_rows(on_files)
+        for name in ("who-met-whom", "event-counts", "timeline", "accusations"):
+            text = named_query(name)
+            assert _rows(on_store, text) == _rows(on_files, text), name
+    finally:
+        on_store.close()
+
+
+@pytest.mark.model
+def test_store_rebuilding_the_dev_corpus_keeps_the_quad_count(dev_corpus):
+    extractions, _, path = dev_corpus
+    before = _quads(path)
+    assert store.write_articles(path, extractions) == len(extractions)
+    assert _quads(path) == before
+    assert_merge_is_the_union(path)
+
+
+def test_store_articles_keep_their_ids(tmp_path):
+    odd = dataclasses.replace(_extractions()[0], article=Article("a b/ü?", "France met Germany."))
+    path = tmp_path / "store"
+    store.write_articles(path, [odd])
+    with store.reading(path) as opened:
+        assert store.article_ids(opened) == ["a b/ü?"]
+    assert api.remove(["a b/ü?"], store=path) == 1

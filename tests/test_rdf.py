@@ -403,3 +403,26 @@ def test_build_example_has_one_graph_and_carries_its_evidence(example_builds):
 
     (article,) = read_articles([EXAMPLE], published=EXAMPLE_PUBLISHED)
     _check_structure(dataset.graph(iris.graph_iri("zhao-leji-pyongyang")), {doc: article.text})
+
+
+@pytest.mark.model
+def test_trig_with_several_graphs_is_identical_across_hash_seeds(tmp_path):
+    """Named graphs come out in IRI order, not in the process's hash order."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    source = Path(__file__).parent / "data" / "cli" / "two-articles.jsonl"
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed{seed}.trig"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [sys.executable, "-m", "diplograph.cli", "build", str(source), "-o", str(out)],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]

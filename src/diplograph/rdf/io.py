@@ -72,11 +72,34 @@ def serialize(dataset: Dataset, path: Path) -> bytes:
         graph = bind_prefixes(_SortedGraph())
         graph += union_graph(dataset)
         return graph.serialize(format=rdf_format, encoding="utf-8")
+    if rdf_format == "trig":
+        return _sorted_trig(dataset)
     if named:
         data = _sorted_dataset(dataset).serialize(format=rdf_format, encoding="utf-8")
     else:
         data = union_graph(dataset).serialize(format=rdf_format, encoding="utf-8")
     return data
+
+
+def _sorted_trig(dataset: Dataset) -> bytes:
+    """TriG with the named graphs in IRI order (rdflib's writer follows hash order)."""
+    by_graph: dict[str, list] = {}
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        name = g.identifier if hasattr(g, "identifier") else g
+        by_graph.setdefault(str(name), []).append((s, p, o, name))
+    prefixes: set[str] = set()
+    blocks = []
+    for name in sorted(by_graph):
+        single = bind_prefixes(Dataset())
+        for s, p, o, graph in sorted(by_graph[name]):
+            single.graph(graph).add((s, p, o))
+        lines = single.serialize(format="trig").splitlines()
+        prefixes.update(line for line in lines if line.startswith("@prefix"))
+        body = "\n".join(line for line in lines if not line.startswith("@prefix"))
+        blocks.append(body.strip("\n"))
+    if not blocks:
+        return b""
+    return ("\n".join(sorted(prefixes)) + "\n\n" + "\n\n".join(blocks) + "\n").encode()
 
 
 class _SortedGraph(Graph):

@@ -16,7 +16,7 @@ import spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from diplograph.gazetteer import Gazetteer
+from diplograph.gazetteer import Gazetteer, PlaceEntry
 from diplograph.model import Actor
 from diplograph.nlp.chrome import dateline_places
 from diplograph.nlp.lexicon import Cues
@@ -213,21 +213,26 @@ class ActorTable:
         self._resolve_acronyms()
         self._resolve_references()
 
+    def _city(self, place: PlaceEntry, form: str) -> str:
+        """The record of a gazetteer city, named by ``form`` in the article."""
+        record = ActorRecord(
+            f"place/geonames-{place.geonames_id}",
+            "Place",
+            place.name,
+            subkind="City",
+            state=place.state,
+            geonames_id=place.geonames_id,
+        )
+        key = self._add(record, form)
+        self.records[key].label = place.name
+        return key
+
     def _resolve_datelines(self) -> None:
         """The dateline's place is named by the article, though masked before parsing."""
         for text in dateline_places(self.source_text):
             place = self.gazetteer.place(text) if self.gazetteer.state(text) is None else None
             if place is not None:
-                record = ActorRecord(
-                    f"place/geonames-{place.geonames_id}",
-                    "Place",
-                    place.name,
-                    subkind="City",
-                    state=place.state,
-                    geonames_id=place.geonames_id,
-                )
-                key = self._add(record, place.name)
-                self.records[key].label = place.name
+                key = self._city(place, place.name)
                 self.records[key].count += 1
                 self.dateline_place = self.dateline_place or key
 
@@ -240,16 +245,7 @@ class ActorTable:
                 place = self.gazetteer.place(entry.capital) if entry and entry.capital else None
                 if place is None:
                     return None
-                record = ActorRecord(
-                    f"place/geonames-{place.geonames_id}",
-                    "Place",
-                    place.name,
-                    subkind="City",
-                    state=place.state,
-                    geonames_id=place.geonames_id,
-                )
-                key = self._add(record, place.name)
-                self.records[key].label = place.name
+                key = self._city(place, place.name)
                 return key
         return None
 
@@ -337,16 +333,7 @@ class ActorTable:
             else None
         )
         if place is not None:
-            record = ActorRecord(
-                f"place/geonames-{place.geonames_id}",
-                "Place",
-                place.name,
-                subkind="City",
-                state=place.state,
-                geonames_id=place.geonames_id,
-            )
-            key = self._add(record, text)
-            self.records[key].label = place.name
+            key = self._city(place, text)
             self._mention(span, key, "Place", "name")
             return
         if label == "PERSON":

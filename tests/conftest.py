@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
@@ -49,3 +51,19 @@ def example_dataset(example_extraction):
     for triple in ontology_graph():
         ontology.add(triple)
     return dataset
+
+
+@contextlib.contextmanager
+def running(store, **options):
+    """A diplograph server for ``store`` on a free port, in a thread; yields its base URL."""
+    from diplograph.server import make_server
+
+    server = make_server(store, port=0, **options)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.url
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -6,15 +6,14 @@ skip, saying why, when it or the playwright package is missing.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from diplograph.server import make_server, open_store
+from conftest import running
+from diplograph.server import open_store
 
 pytestmark = pytest.mark.browser
 
@@ -34,19 +33,6 @@ ARGS = [
 PERSONS = """PREFIX dgo: <https://w3id.org/diplograph/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?person ?name WHERE { ?person a dgo:Person ; skos:prefLabel ?name } ORDER BY ?name"""
-
-
-@contextlib.contextmanager
-def running(store):
-    server = make_server(store, port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.url
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def until(condition, seconds: float = 10) -> None:

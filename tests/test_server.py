@@ -8,7 +8,6 @@ tests true.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -28,6 +27,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.compare import graph_diff, isomorphic
 from rdflib.namespace import RDF, SKOS
 
+from conftest import running
 from diplograph.errors import DiplographError
 from diplograph.server import guard, make_server, open_store, with_folder
 from diplograph.server.errors import Refusal
@@ -51,20 +51,6 @@ ABOUT_ZHAO = f"CONSTRUCT {{ <{ZHAO}> ?p ?o }} WHERE {{ <{ZHAO}> ?p ?o }}"
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def running(store, **options):
-    """A server for ``store`` on a free port, in a thread; yields its base URL."""
-    server = make_server(store, port=0, **options)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.url
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def http(url, *, method="GET", body=None, headers=None):

@@ -16,7 +16,7 @@ from diplograph.model import Article, Extraction
 from diplograph.nlp.extract import extract_articles
 from diplograph.nlp.pipeline import DEFAULT_MODEL, load_pipeline
 from diplograph.query import named_query, open_graph, run_query
-from diplograph.rdf.build import build_dataset, extraction_graph
+from diplograph.rdf.build import build_dataset
 from diplograph.rdf.io import atomic_output, output_format, write_dataset
 from diplograph.rdf.store import DEFAULT_STORE
 from diplograph.vocab import bind_prefixes
@@ -113,14 +113,12 @@ def remove(doc_ids: Iterable[str], *, store: str | Path | None = None) -> int:
 
 def _stream_nquads(extractions: Iterable[Extraction], path: Path) -> int:
     """N-Quads written article by article: memory stays flat however long the corpus."""
-    from rdflib import Dataset as _Dataset
-
     from diplograph.rdf.build import add_extraction
 
     count = 0
     with atomic_output(path) as temporary, temporary.open("w", encoding="utf-8") as handle:
         for extraction in extractions:
-            dataset = bind_prefixes(_Dataset())
+            dataset = bind_prefixes(Dataset())
             add_extraction(dataset, extraction)
             lines = dataset.serialize(format="nquads").splitlines()
             handle.writelines(line + "\n" for line in sorted(set(lines)) if line.strip())
@@ -190,13 +188,11 @@ def export(
 
 
 __all__ = [
-    "Dataset",
     "build",
     "entities",
     "events",
     "export",
     "extract",
-    "extraction_graph",
     "query",
     "remove",
 ]

@@ -8,7 +8,7 @@ target, with passives, coordination, relative clauses and control verbs followed
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
@@ -767,7 +767,3 @@ def _merge(kept: Event, other: Event) -> Event:
         attributed_to=kept.attributed_to or other.attributed_to,
         confidence=round(min(0.95, max(kept.confidence, other.confidence) + 0.2), 2),
     )
-
-
-def iter_sentences(doc: Doc) -> Iterator[Span]:
-    yield from doc.sents

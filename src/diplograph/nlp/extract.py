@@ -13,7 +13,7 @@ from diplograph.nlp.actors import ActorTable
 from diplograph.nlp.chrome import mask_chrome
 from diplograph.nlp.events import EventReader
 from diplograph.nlp.lexicon import Lexicon, load_lexicon
-from diplograph.nlp.posts import read_posts
+from diplograph.nlp.posts import find_posts, resolve_posts
 
 
 def read_doc(
@@ -27,11 +27,11 @@ def read_doc(
     gazetteer = gazetteer or Gazetteer.load()
     table = ActorTable(doc, gazetteer, lexicon.cues, article.source, article.text)
     table.resolve()
-    read_posts(doc, table, article.id, article.text)  # titles give people their states
+    told = find_posts(doc, table, article.id, article.text)  # titles give people states
     reader = EventReader(doc, table, lexicon, article)
     events = reader.events()
     _hosts_belong_to_the_place(events, table)
-    posts = read_posts(doc, table, article.id, article.text)
+    posts = resolve_posts(told, table)
     wanted = (
         reader.participants
         | {p.person for p in posts}

@@ -92,8 +92,9 @@ def _counterpart_of(doc: Doc, table: ActorTable, mention: Mention, left: int, ri
     return None
 
 
-def read_posts(doc: Doc, table: ActorTable, doc_id: str, text: str) -> list[Post]:
-    """Posts of every person mention, and the person's state when the context names it."""
+def find_posts(doc: Doc, table: ActorTable, doc_id: str, text: str) -> list[Post]:
+    """Posts of every person mention, as told (the state may still be unknown); gives each
+    person the state their title names. ``resolve_posts`` fills in the states later."""
     posts: dict[tuple[str, str, str | None], Post] = {}
     counterparts: list[tuple[str, str, object]] = []
     for mention in table.mentions:
@@ -126,12 +127,17 @@ def read_posts(doc: Doc, table: ActorTable, doc_id: str, text: str) -> list[Post
         for (holder, role, _), _post in list(posts.items()):
             if holder == other and role not in GENERIC_ROLES:
                 posts.setdefault((person, role, None), Post(person, role, None, evidence))
-    # a post named without its state takes the person's state once known
+    return list(posts.values())
+
+
+def resolve_posts(posts: list[Post], table: ActorTable) -> list[Post]:
+    """One post per person and office; a post named without its state takes the person's
+    state once known."""
     resolved: dict[tuple[str, str], Post] = {}
-    for (person, title, owner), post in sorted(posts.items(), key=lambda kv: kv[0][2] is None):
-        state = table.records[person].state
-        if owner is None and state is not None:
+    for post in sorted(posts, key=lambda p: p.organization is None):
+        state = table.records[post.person].state
+        if post.organization is None and state is not None:
             owner = table.state_record(state, None, named=False)
-            post = Post(person, title, owner, post.evidence)
-        resolved.setdefault((person, title), post)
+            post = Post(post.person, post.role, owner, post.evidence)
+        resolved.setdefault((post.person, post.role), post)
     return sorted(resolved.values(), key=lambda p: (p.person, p.role))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from diplograph.model import Actor, Event, Extraction
+from diplograph.nlp.lexicon import load_lexicon
 from diplograph.rdf import iris
 from diplograph.vocab import DGO, SCHEMA, bind_prefixes
 
@@ -159,8 +160,6 @@ def _evidence_triples(graph: Graph, node: URIRef, doc: URIRef, text: str, start:
 
 
 def _category_class(event: Event) -> URIRef | None:
-    from diplograph.nlp.lexicon import load_lexicon
-
     try:
         return load_lexicon().by_category(event.category).iri
     except KeyError:
@@ -184,4 +183,4 @@ def build_dataset(extractions: Iterable[Extraction]) -> Dataset:
     return dataset
 
 
-__all__ = ["BNode", "add_extraction", "build_dataset", "date_literal", "extraction_graph"]
+__all__ = ["add_extraction", "build_dataset", "date_literal", "extraction_graph"]

@@ -27,6 +27,7 @@ LOCATIVE_HEADS = {"in", "at", "near", "from", "to", "into", "outside", "inside",
 GOVERNMENT_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "dative", "appos", "agent"}
 PRONOUNS_PERSON = {"he", "she", "him", "his", "her", "hers", "himself", "herself"}
 PRONOUNS_THING = {"it", "its", "itself"}
+SUBJECTS = {"nsubj", "nsubjpass"}
 COMPASS_WORDS = {"north", "south", "east", "west"}
 TITLE_HEADS = {"minister", "secretary", "correspondent", "spokesman", "spokeswoman", "chief"}
 PRONOUNS_PLURAL = {"they", "their", "them", "themselves", "both"}
@@ -451,19 +452,25 @@ class ActorTable:
         ordered = sorted(self.mentions, key=lambda m: m.start)
         position = 0
         recent: list[Mention] = []
+        speakers: list[tuple[int, str]] = []  # people as subjects, named or referred to
         for token in doc:
             while position < len(ordered) and ordered[position].start <= token.i:
                 mention = ordered[position]
                 if mention.via != "demonym":
                     recent.append(mention)
+                    root = doc[mention.start : mention.end].root
+                    if mention.kind == "Person" and root.dep_ in SUBJECTS:
+                        speakers.append((root.i, mention.key))
                 position += 1
             lower = token.lower_
             if token.i in self.by_token:
                 continue
             if lower in PRONOUNS_PERSON:
-                person = _last(recent, {"Person"}, token)
+                person = _last_speaker(speakers, token) or _last(recent, {"Person"}, token)
                 if person:
                     self.coref[token.i] = (person,)
+                    if token.dep_ in SUBJECTS:
+                        speakers.append((token.i, person))
             elif lower == "capital" and token.pos_ == "NOUN":
                 city = self._capital_city(token)
                 if city:
@@ -477,7 +484,7 @@ class ActorTable:
                 if actor:
                     self.coref[token.i] = (actor,)
             elif (
-                token.tag_ in {"NN", "NNS"}
+                token.tag_ in {"NN", "NNS", "NNP"}  # "the minister", "the Prime Minister"
                 and token.lemma_.lower() in self.cues.definite_reference
                 and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
                 and not any(c.dep_ == "nummod" for c in token.children)
@@ -488,6 +495,8 @@ class ActorTable:
                 actor = self._definite(token, recent)
                 if actor:
                     self.coref[token.i] = (actor,)
+                    if token.dep_ in SUBJECTS and self.records[actor].kind == "Person":
+                        speakers.append((token.i, actor))
             elif token.tag_ in {"NNS", "NN"} and token.lemma_.lower() in self.cues.plural_reference:
                 count = next(
                     (
@@ -563,6 +572,19 @@ def _last(recent: list[Mention], kinds: set[str], token: Token, same_or_previous
             return None
         if mention.kind in kinds:
             return mention.key
+    return None
+
+
+def _last_speaker(speakers: list[tuple[int, str]], token: Token) -> str | None:
+    """ "he", "his": the latest person who was the subject of a clause in this sentence or
+    the one before ("Santos said he would send his negotiator, X, and he invited ...")."""
+    sentence_start = token.sent.start
+    previous_start = token.doc[sentence_start - 1].sent.start if sentence_start > 0 else 0
+    for index, key in reversed(speakers):
+        if index < previous_start:
+            return None
+        if index < token.i:
+            return key
     return None
 
 

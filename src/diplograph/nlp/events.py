@@ -232,10 +232,14 @@ class EventReader:
         self.published = article.published
         self.text = article.text
         self.participants: set[str] = set()
+        self._told: list[Event] = []  # the events read so far, in text order
 
     def events(self) -> list[Event]:
-        raw = [e for t in find_triggers(self.doc, self.lexicon) if (e := self._event(t))]
-        raw = [self._refusal(e) for e in raw]
+        for trigger in find_triggers(self.doc, self.lexicon):
+            event = self._event(trigger)
+            if event is not None:
+                self._told.append(event)
+        raw = [self._refusal(e) for e in self._referenced_targets(self._told)]
         return merge_events(self._implicit_counterparts(raw))
 
     def _refusal(self, event: Event) -> Event:
@@ -273,7 +277,7 @@ class EventReader:
                 and event.category in self.cues.counterpart_categories
             ):
                 counterpart = _latest_counterpart(result, set(event.source))
-                if counterpart:
+                if counterpart and not set(counterpart) & set(event.source):
                     event = replace(
                         event,
                         target=counterpart,
@@ -347,6 +351,14 @@ class EventReader:
                     if child.dep_ == dep:
                         return child
             return self._subject(verb.head, depth + 1)
+        if (
+            verb.dep_ == "advcl"
+            and verb.head.lemma_.lower() in self.cues.motion_words
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        ):  # "sent his negotiator to Havana to brief the rebels": the negotiator briefs
+            sent = next((c for c in verb.head.children if c.dep_ == "dobj"), None)
+            if sent is not None:
+                return sent
         if verb.dep_ in {"conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
             return self._subject(verb.head, depth + 1)
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
@@ -608,6 +620,47 @@ class EventReader:
             current = current.head
         return None
 
+    def _referenced_targets(self, events: list[Event]) -> list[Event]:
+        """An act on an act ("condemned the attack", "welcomed the expulsions") is aimed at
+        whoever did the act it names, and an act on one's own act ("paused its tariffs") at
+        whom that act was aimed: the latest event of that kind told before it, else the
+        first told after it (a live blog tells the news last)."""
+        result = list(events)
+        for index, event in enumerate(events):
+            if event.target or not event.source or event.category in SYMMETRIC_CATEGORIES:
+                continue
+            token = self.doc[self._token_at(event.trigger_start)]
+            if token.pos_ not in {"VERB", "AUX"}:
+                continue
+            named = [
+                told
+                for child in token.children
+                if child.dep_ in {"dobj", "nsubjpass"}
+                and (told := _noun_type(child, self.lexicon)) is not None
+                and told.category != event.category  # "paid a visit" is the visit
+            ]
+            if not named:
+                continue
+            category = named[0].category
+            own = set(event.source) | {
+                f"state/{state}" for k in event.source if (state := self.table.records[k].state)
+            }
+            earlier, later = events[:index][::-1], events[index + 1 :]
+            for other in (*earlier, *later):
+                if other.category == category and other.source:
+                    # acting on one's own act ("lifted its tariffs") is aimed at its target
+                    aimed = other.target if set(other.source) & own else other.source
+                    aimed = tuple(k for k in aimed if k not in own)
+                    if aimed:
+                        result[index] = replace(
+                            event,
+                            target=aimed,
+                            confidence=round(max(0.05, event.confidence - 0.1), 2),
+                        )
+                        self.participants.update(aimed)
+                    break
+        return result
+
     def _object_side_actor(self, trigger: Trigger, source: list[str]) -> list[str]:
         """The first actor named on the object side of the trigger ("refused to let U.S.
         aircraft land" gives the United States), when no argument names one directly."""
@@ -661,6 +714,10 @@ class EventReader:
             ):
                 source = [attributed]  # an official speaking for the state acts for it
                 speaker.state = said_of.state
+        if not source and attributed and attributed not in target:
+            subject = self._subject(trigger.token) if trigger.form != "noun" else None
+            if subject is not None and subject.pos_ in {"NOUN", "PROPN"}:
+                source = [attributed]  # "X said the military would not accept Y": X speaks
         evidence = sentence_evidence(trigger.token.sent, self.doc_id, self.text)
         confidence = base_confidence(trigger.form, bool(source), bool(target), modality)
         self.participants.update(source, target)

@@ -453,6 +453,7 @@ class ActorTable:
         position = 0
         recent: list[Mention] = []
         speakers: list[tuple[int, str]] = []  # people as subjects, named or referred to
+        named_as: dict[str, str] = {}  # definite descriptions resolved so far, by lemma
         for token in doc:
             while position < len(ordered) and ordered[position].start <= token.i:
                 mention = ordered[position]
@@ -492,8 +493,10 @@ class ActorTable:
                     c.dep_ in {"compound", "amod"} and c.i in self.by_token for c in token.children
                 )
             ):
-                actor = self._definite(token, recent)
+                lemma = token.lemma_.lower()
+                actor = named_as.get(lemma) or self._definite(token, recent)
                 if actor:
+                    named_as.setdefault(lemma, actor)  # "the junta" stays the same junta
                     self.coref[token.i] = (actor,)
                     if token.dep_ in SUBJECTS and self.records[actor].kind == "Person":
                         speakers.append((token.i, actor))

@@ -90,7 +90,19 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
         and (asker := triggers.get(t.token.head.i)) is not None
         and asker.event_type.category == "REQUEST"
     }
-    return sorted((t for t in result if t.token.i not in requested), key=lambda t: t.token.i)
+    # "agreed to restore relations" tells the restoring, as expected; the agreeing is its frame
+    framing = {
+        t.token.head.i
+        for t in result
+        if t.token.dep_ == "xcomp"
+        and (frame := triggers.get(t.token.head.i)) is not None
+        and frame.form == "verb"
+        and _lemma(frame.token) in lexicon.cues.framing_verbs
+        and t.event_type.category not in {"AGREE", "REQUEST"}
+    }
+    return sorted(
+        (t for t in result if t.token.i not in requested | framing), key=lambda t: t.token.i
+    )
 
 
 #: how often an event read this way was right on the hand-annotated development corpus
@@ -235,12 +247,36 @@ class EventReader:
         self._told: list[Event] = []  # the events read so far, in text order
 
     def events(self) -> list[Event]:
-        for trigger in find_triggers(self.doc, self.lexicon):
-            event = self._event(trigger)
+        echoes = [t for t in self.doc if self._echoes(t)]
+        triggers = sorted(
+            [*find_triggers(self.doc, self.lexicon), *echoes],
+            key=lambda t: t.i if isinstance(t, Token) else t.token.i,
+        )
+        for trigger in triggers:
+            event = self._echo(trigger) if isinstance(trigger, Token) else self._event(trigger)
             if event is not None:
                 self._told.append(event)
         raw = [self._refusal(e) for e in self._referenced_targets(self._told)]
         return merge_events(self._implicit_counterparts(raw))
+
+    def _echoes(self, token: Token) -> bool:
+        """ "followed suit", "did the same": a verb that repeats the act told before it."""
+        lemma = _lemma(token)
+        return token.pos_ in {"VERB", "AUX"} and any(
+            (lemma, _lemma(child)) in self.cues.echo_phrases for child in token.children
+        )
+
+    def _echo(self, token: Token) -> Event | None:
+        """The act told last, done again by the subject of "followed suit"."""
+        if not self._told:
+            return None
+        last = self._told[-1]
+        event_type = self.lexicon.by_subtype(last.category, last.subtype)
+        event = self._event(Trigger(token, event_type, "verb"))
+        if event is None or event.target:
+            return event
+        target = tuple(k for k in last.target if k not in event.source)
+        return replace(event, target=target) if target else event
 
     def _refusal(self, event: Event) -> Event:
         """Not accepting, recognising or endorsing is a rejection ("would not accept X")."""
@@ -345,6 +381,8 @@ class EventReader:
                 return child
         if depth > 3:
             return None
+        if verb.dep_ == "acomp":  # "is due to address": the subject of "is"
+            return self._subject(verb.head, depth + 1)
         if verb.dep_ == "xcomp":
             for dep in ("dobj", "nsubjpass"):  # "urged Manila to", "is expected to"
                 for child in verb.head.children:

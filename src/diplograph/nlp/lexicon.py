@@ -46,6 +46,8 @@ class Cues:
     acceptance_verbs: frozenset[str]
     speech_verbs: frozenset[str]
     counterpart_categories: frozenset[str]
+    framing_verbs: frozenset[str]
+    echo_phrases: frozenset[tuple[str, str]]
     target_prepositions: frozenset[str]
 
 
@@ -140,6 +142,7 @@ def load_cues() -> Cues:
             "acceptance_verbs",
             "speech_verbs",
             "counterpart_categories",
+            "framing_verbs",
             "target_prepositions",
         )
     }
@@ -150,6 +153,7 @@ def load_cues() -> Cues:
         plural_reference=dict(raw["plural_reference"]),
         definite_reference=dict(raw["definite_reference"]),
         plural_counts=dict(raw["plural_counts"]),
+        echo_phrases=frozenset(tuple(p.split()) for p in raw["echo_phrases"]),
     )
 
 

@@ -81,6 +81,13 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
                 continue
             if any(t.partner == trigger.token for t in triggers.values()):
                 continue
+            if (
+                noun.dep_ == "dobj"
+                and noun.head.pos_ == "VERB"
+                and noun.head.i not in triggers
+                and _lemma(noun.head) not in lexicon.cues.light_verbs
+            ):  # "scrapping the agreements", "study the deal": a thing, not its telling
+                continue
         result.append(trigger)
     # what a request asks for ("urged Beijing to lift the ban") has not happened
     requested = {

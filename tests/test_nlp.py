@@ -114,3 +114,62 @@ def test_chrome_masking_keeps_offsets():
     assert masked.index("Austria") == text.index("Austria")
     assert "Wire" not in masked and "15:30" not in masked
     assert dateline_places(text) == ["Vienna"]
+
+
+def test_events_an_act_on_an_act_is_aimed_at_its_doer(nlp):
+    extraction = read(nlp, "Chile attacked Peru on Monday. Argentina condemned the attack.")
+    (condemnation,) = events(extraction, "ACCUSE")
+    assert condemnation.source == ("state/ARG",) and condemnation.target == ("state/CHL",)
+
+
+def test_events_an_act_on_ones_own_act_is_aimed_at_its_target(nlp):
+    text = "Canada imposed tariffs on Mexico in March. In May, Canada lifted the tariffs."
+    (concession,) = events(read(nlp, text), "CONCEDE")
+    assert concession.source == ("state/CAN",) and concession.target == ("state/MEX",)
+
+
+def test_events_followed_suit_repeats_the_last_act(nlp):
+    text = "Norway expelled two Iranian diplomats. Denmark and Finland followed suit."
+    sanctions = events(read(nlp, text), "SANCTION")
+    assert len(sanctions) == 2
+    assert set(sanctions[1].source) == {"state/DNK", "state/FIN"}
+    assert sanctions[1].target == ("state/IRN",)
+
+
+def test_events_agreeing_to_an_act_tells_the_act_as_expected(nlp):
+    extraction = read(nlp, "Chile and Peru agreed to restore diplomatic relations.")
+    assert not events(extraction, "AGREE")
+    (restoring,) = events(extraction, "COOPERATE")
+    assert restoring.modality == "expected"
+
+
+def test_events_a_plain_verbs_object_is_a_thing_not_an_event(nlp):
+    extraction = read(nlp, "Mali scrapped its defence agreements with France.")
+    assert not events(extraction, "AGREE")
+
+
+def test_events_what_is_refused_has_not_happened(nlp):
+    extraction = read(nlp, "Ukraine ruled out talks with Russia.")
+    assert [e.category for e in extraction.events] == ["REJECT"]
+
+
+def test_events_speaker_acts_for_an_unnamed_subject(nlp):
+    text = "Defence Minister Kwame Mensah said the army would not accept Togo's demands."
+    (event,) = events(read(nlp, text), "REJECT")
+    assert event.source == ("person/kwame-mensah",)
+
+
+def test_actors_seat_of_a_body_stands_for_the_body(nlp):
+    (event,) = events(read(nlp, "Brussels criticised Hungary on Monday."), "ACCUSE")
+    assert event.source == ("org/european-union",)
+    (meeting,) = events(read(nlp, "Hungary and Poland held talks in Brussels."), "CONSULT")
+    assert meeting.location and meeting.location.startswith("place/")
+
+
+def test_actors_he_is_the_last_person_who_was_a_subject(nlp):
+    text = (
+        "President Emmanuel Macron said he would send his envoy, Jean Dupont, to Madrid, "
+        "and he thanked Spain."
+    )
+    (thanks,) = events(read(nlp, text), "SUPPORT")
+    assert thanks.source == ("person/emmanuel-macron",)

@@ -143,6 +143,7 @@ class OrganizationEntry:
     acronyms: tuple[str, ...]
     aliases: tuple[str, ...]
     state: str | None = None
+    seats: tuple[str, ...] = ()  # where it sits, used for it ("Brussels said" for the EU)
 
 
 class _Index:
@@ -198,6 +199,7 @@ class Gazetteer:
         self._by_seat = _Index()
         self._by_place = _Index()
         self._by_organization = _Index()
+        self._by_organization_seat = _Index()
         for state in states:
             self._by_code[state.code] = state
             self._by_code[state.alpha2] = state
@@ -220,6 +222,8 @@ class Gazetteer:
         for organization in organizations:
             for name in (organization.name, *organization.acronyms, *organization.aliases):
                 self._by_organization.add(name, organization)
+            for seat in organization.seats:
+                self._by_organization_seat.add(seat, organization)
 
     @classmethod
     def load(cls) -> Gazetteer:
@@ -293,6 +297,15 @@ class Gazetteer:
         found = self._by_organization.get(text)
         return found if isinstance(found, OrganizationEntry) else None
 
+    def organization_by_seat(self, text: str) -> OrganizationEntry | None:
+        """The body whose seat ``text`` names, used as a metonym before the host state's.
+
+        >>> Gazetteer.load().organization_by_seat("Brussels").key
+        'european-union'
+        """
+        found = self._by_organization_seat.get(text)
+        return found if isinstance(found, OrganizationEntry) else None
+
     def states(self) -> tuple[StateEntry, ...]:
         """Every state, sorted by alpha-3 code."""
         return self._states
@@ -357,6 +370,7 @@ def organizations_from_records(records: list[dict]) -> tuple[OrganizationEntry, 
             acronyms=tuple(r.get("acronyms", ())),
             aliases=tuple(r.get("aliases", ())),
             state=r.get("state"),
+            seats=tuple(r.get("seats", ())),
         )
         for r in records
     )

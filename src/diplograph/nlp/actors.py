@@ -16,7 +16,7 @@ import spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from diplograph.gazetteer import Gazetteer, PlaceEntry
+from diplograph.gazetteer import Gazetteer, OrganizationEntry, PlaceEntry
 from diplograph.model import Actor
 from diplograph.nlp.chrome import dateline_places
 from diplograph.nlp.lexicon import Cues
@@ -317,10 +317,11 @@ class ActorTable:
             return
         org = gazetteer.organization(text)
         if org is not None and label in {"ORG", "PERSON", "GPE", "NORP", "FAC"}:
-            record = ActorRecord(f"org/{org.key}", "Organization", text, org.kind, org.state)
-            record.canonical = org.name
-            key = self._add(record, text)
-            self._mention(span, key, "Organization", "name")
+            self._known_organization(span, org, text, "name")
+            return
+        body = gazetteer.organization_by_seat(text)
+        if body is not None and self._used_as_government(span):
+            self._known_organization(span, body, text, "seat")
             return
         seat = gazetteer.state_by_seat(text)
         if seat is not None and (self._used_as_government(span) or not gazetteer.place(text)):
@@ -353,6 +354,11 @@ class ActorTable:
             owner = self._owner_state(span)
             key = self._add(ActorRecord(f"place/{slug(text)}", "Place", text, state=owner), text)
             self._mention(span, key, "Place", "name")
+
+    def _known_organization(self, span: Span, org: OrganizationEntry, text: str, via: str) -> None:
+        record = ActorRecord(f"org/{org.key}", "Organization", text, org.kind, org.state)
+        record.canonical = org.name
+        self._mention(span, self._add(record, text), "Organization", via)
 
     def _used_as_government(self, span: Span) -> bool:
         """A capital stands for its government as a subject, object or possessor, not after 'in'."""

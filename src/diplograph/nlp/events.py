@@ -29,6 +29,10 @@ OBJECT_SIDE_DEPS = {"dobj", "dative", "xcomp", "ccomp", "prep", "attr", "oprd", 
 NOUN_OBJECT_SIDE_DEPS = {"prep", "acl", "relcl"}
 
 
+#: categories whose object event is not told as happening
+HYPOTHETICAL_FRAMES = frozenset({"REQUEST", "REJECT", "THREATEN"})
+
+
 @dataclass(frozen=True)
 class Trigger:
     """A token that signals an event, with the class it signals and how it was matched."""
@@ -76,9 +80,16 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
         if trigger.form == "noun":
             noun = trigger.token
             governor = noun.head if noun.dep_ in {"dobj", "nsubjpass", "attr", "oprd"} else None
+            if noun.dep_ == "pobj" and noun.head.dep_ == "prep":  # "called for talks"
+                governor = noun.head.head
             other = triggers.get(governor.i) if governor is not None else None
-            if other is not None and other.form != "noun" and not _has_participant(noun):
-                continue
+            if other is not None and other.form != "noun":
+                # what is asked for, refused or threatened has not happened ("ruled out talks
+                # with Putin"); an act on an event with its own actors tells that event too
+                if other.event_type.category in HYPOTHETICAL_FRAMES:
+                    continue
+                if noun.dep_ != "pobj" and not _has_participant(noun):
+                    continue
             if any(t.partner == trigger.token for t in triggers.values()):
                 continue
             if (

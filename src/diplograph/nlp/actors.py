@@ -266,9 +266,9 @@ class ActorTable:
         covered = {
             i for ent in doc.ents if ent.label_ in ACTOR_LABELS for i in range(ent.start, ent.end)
         }
-        for span in _known_names(doc, self.gazetteer):
+        for span, label in _known_names(doc, self.gazetteer):
             if not covered.intersection(range(span.start, span.end)):
-                spans.append((span, "ORG"))
+                spans.append((span, label))
         swallowed: set[int] = set()
         for ent in doc.ents:
             if ent.label_ not in ACTOR_LABELS or ent.start in swallowed:
@@ -628,8 +628,9 @@ def _trim(ent: Span) -> Span | None:
 _MATCHERS: dict[int, PhraseMatcher] = {}
 
 
-def _known_names(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
-    """Spans that spell a curated organisation's name, acronym or alias exactly."""
+def _known_names(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, str]]:
+    """Spans that spell a curated organisation's name, acronym or alias exactly, or a state's
+    name of several words ("Saudi Arabia" where the recogniser missed it), with their label."""
     matcher = _MATCHERS.get(id(doc.vocab))
     if matcher is None:
         matcher = PhraseMatcher(doc.vocab, attr="ORTH")
@@ -640,9 +641,19 @@ def _known_names(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
             if len(form) > 2 and form[0].isupper()
         }
         matcher.add("ORG", [Doc(doc.vocab, words=form.split()) for form in sorted(forms)])
+        states = {
+            name
+            for state in gazetteer.states()
+            for name in state.names
+            if " " in name and all(word[:1].isupper() for word in name.split())
+        }
+        matcher.add("GPE", [Doc(doc.vocab, words=name.split()) for name in sorted(states)])
         _MATCHERS[id(doc.vocab)] = matcher
-    spans = [doc[start:end] for _, start, end in matcher(doc)]
-    return spacy.util.filter_spans(spans)
+    labels = {}
+    for match_id, start, end in matcher(doc):
+        labels[(start, end)] = doc.vocab.strings[match_id]
+    spans = spacy.util.filter_spans([doc[start:end] for start, end in labels])
+    return [(span, labels[(span.start, span.end)]) for span in spans]
 
 
 def _label_votes(spans: list[tuple[Span, str]]) -> dict[str, str]:

@@ -33,6 +33,10 @@ NOUN_OBJECT_SIDE_DEPS = {"prep", "acl", "relcl"}
 HYPOTHETICAL_FRAMES = frozenset({"REQUEST", "REJECT", "THREATEN"})
 
 
+#: prepositions that put an event in a place
+LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "off", "outside", "on"})
+
+
 @dataclass(frozen=True)
 class Trigger:
     """A token that signals an event, with the class it signals and how it was matched."""
@@ -346,11 +350,23 @@ class EventReader:
         if token is None or depth > 4:
             return []
         found: list[str] = []
-        for head in (token, *token.conjuncts):
+        for head in (token, *token.conjuncts, *self._listed_after(token)):
             for key in self._actors_of_head(head, depth, places):
                 if key not in found:
                     found.append(key)
         return found
+
+    def _listed_after(self, token: Token) -> list[Token]:
+        """ "Canada, Brazil and Chile": the parser often hangs the rest of a list off the first
+        name as an apposition; a state or body in apposition to another is the next item."""
+        mention = self.table.by_token.get(token.i)
+        if mention is None or mention.kind not in {"State", "Organization"}:
+            return []
+        for child in token.children:
+            listed = self.table.by_token.get(child.i)
+            if child.dep_ == "appos" and listed is not None and listed.kind == mention.kind:
+                return [child, *child.conjuncts]
+        return []
 
     def _actors_of_head(self, head: Token, depth: int, places: bool) -> list[str]:
         table = self.table
@@ -553,13 +569,11 @@ class EventReader:
             tokens.append(trigger.partner)
         for token in tokens:
             for child in token.children:
-                if child.dep_ == "prep" and child.lower_ in {"in", "at", "near", "off", "outside"}:
+                if child.dep_ == "prep" and child.lower_ in LOCATIVE_PREPOSITIONS:
+                    states = child.lower_ == "in"  # "in Russia"; "sanctions on Russia" aim
                     for pobj in child.children:
-                        if pobj.dep_ != "pobj":
-                            continue
-                        for key in self.actors_of(pobj, places=True):
-                            if self.table.records[key].kind in {"Place", "State"}:
-                                return key
+                        if pobj.dep_ == "pobj" and (place := self._place_named(pobj, states)):
+                            return place
             for child in token.children:
                 if (
                     child.dep_ == "prep"
@@ -570,18 +584,35 @@ class EventReader:
                     )
                 ):
                     for pobj in child.children:
-                        for key in self.actors_of(pobj, places=True):
-                            if self.table.records[key].kind in {"Place", "State"}:
-                                return key
-        places = {
-            mention.key
-            for token in trigger.token.sent
-            if token.dep_ == "pobj"
-            and token.head.lower_ in {"in", "at"}
-            and (mention := self.table.by_token.get(token.i)) is not None
-            and mention.kind == "Place"
-        }
-        return places.pop() if len(places) == 1 else None
+                        if pobj.dep_ == "pobj" and (place := self._place_named(pobj)):
+                            return place
+        # else the one place the sentence puts something in ("in the Galwan Valley in
+        # Ladakh": the valley; the region only locates the valley)
+        places: list[str] = []
+        for token in trigger.token.sent:
+            if not (token.dep_ == "pobj" and token.head.lower_ in LOCATIVE_PREPOSITIONS):
+                continue
+            mention = self.table.by_token.get(token.i)
+            if mention is None or mention.kind != "Place" or mention.key in places:
+                continue
+            located = self.table.by_token.get(token.head.head.i)
+            if located is not None and located.kind == "Place":
+                continue  # "in Ladakh" after "the Galwan Valley"
+            places.append(mention.key)
+        return places[0] if len(places) == 1 else None
+
+    def _place_named(self, token: Token, states: bool = True) -> str | None:
+        """The place (or state) a prepositional object names itself ("in Pyongyang", "in the
+        Chinese capital"), not one its modifiers name ("at Chinese patrols")."""
+        kinds = {"Place", "State"} if states else {"Place"}
+        for head in (token, *token.conjuncts):
+            mention = self.table.by_token.get(head.i)
+            if mention is not None and mention.kind in kinds:
+                return mention.key
+            for key in self.table.coref.get(head.i, ()):
+                if self.table.records[key].kind in kinds:
+                    return key
+        return None
 
     def _date(self, trigger: Trigger, anchor: Token) -> str | None:
         allowed = {trigger.token.i, anchor.i}

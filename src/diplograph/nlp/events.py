@@ -771,7 +771,8 @@ class EventReader:
             target = [k for k in target if k not in own]
         if not target and len(source) > 1 and trigger.event_type.category in SYMMETRIC_CATEGORIES:
             source, target = source[:1], source[1:]  # "France and Germany met": one met the other
-        if not target:
+        aimed = bool(target)  # the sentence names whom the act is aimed at
+        if not target and trigger.event_type.subtype != "missile_test":
             target = self._object_side_actor(trigger, source)
         if not source and not target:
             return None
@@ -811,8 +812,10 @@ class EventReader:
         if location:
             self.participants.add(location)
         event_type = trigger.event_type
-        if event_type.subtype == "missile_test" and any(
-            self.table.records[k].kind in {"State", "Organization"} for k in target
+        if (
+            event_type.subtype == "missile_test"
+            and aimed
+            and any(self.table.records[k].kind in {"State", "Organization"} for k in target)
         ):  # missiles fired at a state are an attack on it, not a test
             event_type = self.lexicon.by_subtype("ASSAULT", "attack")
         return Event(

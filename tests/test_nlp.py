@@ -173,3 +173,22 @@ def test_actors_he_is_the_last_person_who_was_a_subject(nlp):
     )
     (thanks,) = events(read(nlp, text), "SUPPORT")
     assert thanks.source == ("person/emmanuel-macron",)
+
+
+def test_actors_its_in_a_coordination_is_the_other_conjunct(nlp):
+    text = (
+        "The African Union held talks on Monday. "
+        "Its envoy, John Mensah, urged Qatar and its neighbours to talk."
+    )
+    (appeal,) = events(read(nlp, text), "REQUEST")
+    assert appeal.target == ("state/QAT",)
+
+
+def test_events_an_agreement_with_someone_makes_them_a_party(nlp):
+    (agreement,) = events(read(nlp, "Chile signed a trade pact with Peru on Monday."), "AGREE")
+    assert set(agreement.source) == {"state/CHL", "state/PER"} and not agreement.target
+
+
+def test_events_what_is_urged_is_not_told_even_when_coordinated(nlp):
+    extraction = read(nlp, "Kenya urged Sudan to sit down with the rebels and sign a ceasefire.")
+    assert [e.category for e in extraction.events] == ["REQUEST"]

@@ -487,7 +487,9 @@ class ActorTable:
                 if group:
                     self.coref[token.i] = group
             elif lower in PRONOUNS_THING and token.dep_ in {"nsubj", "nsubjpass", "poss"}:
-                actor = _last_subject(recent, {"State", "Organization"}, token, self.doc)
+                actor = self._coordinated_owner(token) or _last_subject(
+                    recent, {"State", "Organization"}, token, self.doc
+                )
                 if actor:
                     self.coref[token.i] = (actor,)
             elif (
@@ -529,6 +531,17 @@ class ActorTable:
                         break
                 if len(actors) == count:
                     self.coref[token.i] = tuple(reversed(actors))
+
+    def _coordinated_owner(self, token: Token) -> str | None:
+        """ "Qatar and its neighbours", "South Korea and its ally": "its" is the state or body
+        the phrase is coordinated with."""
+        owned = token.head
+        if token.dep_ != "poss" or owned.dep_ != "conj":
+            return None
+        mention = self.by_token.get(owned.head.i)
+        if mention is not None and mention.kind in {"State", "Organization"}:
+            return mention.key
+        return None
 
     def _last_group(self, recent: list[Mention], token: Token) -> tuple[str, ...] | None:
         """ "they", "their": the latest actors named together ("Saudi Arabia and Iran"),

@@ -108,8 +108,8 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
     requested = {
         t.token.i
         for t in result
-        if t.token.dep_ == "xcomp"
-        and (asker := triggers.get(t.token.head.i)) is not None
+        if (complement := _complement(t.token)) is not None
+        and (asker := triggers.get(complement.head.i)) is not None
         and asker.event_type.category == "REQUEST"
     }
     # "agreed to restore relations" tells the restoring, as expected; the agreeing is its frame
@@ -204,6 +204,14 @@ def _has_participant(noun: Token) -> bool:
         )
         for c in noun.children
     )
+
+
+def _complement(token: Token) -> Token | None:
+    """The infinitive complement a verb is, or is coordinated in ("urged X to sit down and
+    settle": both)."""
+    while token.dep_ == "conj" and token.head != token:
+        token = token.head
+    return token if token.dep_ == "xcomp" else None
 
 
 def _lemma(token: Token) -> str:
@@ -774,6 +782,14 @@ class EventReader:
         aimed = bool(target)  # the sentence names whom the act is aimed at
         if not target and trigger.event_type.subtype != "missile_test":
             target = self._object_side_actor(trigger, source)
+        if trigger.event_type.subtype == "agreement" and target:
+            # an agreement signed or reached with someone binds both: they are its parties
+            partners: list[str] = []
+            heads = [trigger.token, *(c for c in trigger.token.children if c.dep_ == "dobj")]
+            for head in dict.fromkeys([trigger.partner or trigger.token, *heads]):
+                partners = partners or self._prep_actors(head, {"with"})[0]
+            if partners and set(partners) == set(target):
+                source, target = source + [k for k in partners if k not in source], []
         if not source and not target:
             return None
         chain = self._clause_chain(anchor)
@@ -862,6 +878,8 @@ def _mergeable(first: Event, second: Event) -> bool:
     if first.date and second.date and first.date != second.date:
         return False
     same_class = first.event_class == second.event_class
+    if same_class and first.subtype == "agreement" and not first.target and not second.target:
+        return set(first.source) == set(second.source)  # the same parties, the same agreement
     if first.category in SYMMETRIC_CATEGORIES:
         one, other = set(first.source + first.target), set(second.source + second.target)
         return one == other or (same_class and (one <= other or other <= one))

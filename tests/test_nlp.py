@@ -192,3 +192,11 @@ def test_events_an_agreement_with_someone_makes_them_a_party(nlp):
 def test_events_what_is_urged_is_not_told_even_when_coordinated(nlp):
     extraction = read(nlp, "Kenya urged Sudan to sit down with the rebels and sign a ceasefire.")
     assert [e.category for e in extraction.events] == ["REQUEST"]
+
+
+def test_events_calling_an_act_a_crime_is_criticism(nlp):
+    text = "Chile annexed the island in May. Peru called the annexation a crime."
+    (criticism,) = events(read(nlp, text), "ACCUSE")
+    assert criticism.source == ("state/PER",)
+    (praise,) = events(read(nlp, "Ghana described the summit as a breakthrough."), "SUPPORT")
+    assert praise.source == ("state/GHA",)

@@ -127,6 +127,42 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
     )
 
 
+def find_evaluations(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[Trigger]:
+    """Judgements that are acts: "called the deal a historic mistake", "described the move as
+    an attempt to usurp power" (criticism), "called the expansion historic" (praise), and a
+    speaker's "said the measures were unjustified". ``taken`` holds tokens already triggers."""
+    cues = lexicon.cues
+    found = []
+    for token in doc:
+        if token.i in taken or token.pos_ != "VERB":
+            continue
+        lemma = _lemma(token)
+        judged: list[Token] = []
+        if lemma in cues.evaluation_verbs:
+            for child in token.children:
+                if child.dep_ in {"oprd", "xcomp", "acomp", "attr", "ccomp"}:
+                    judged.append(child)
+                elif child.dep_ == "prep" and child.lower_ == "as":
+                    judged += [c for c in child.children if c.dep_ == "pobj"]
+        elif lemma in cues.speech_verbs:
+            for clause in (c for c in token.children if c.dep_ == "ccomp"):
+                if clause.lemma_ == "be" and any(c.dep_ == "nsubj" for c in clause.children):
+                    judged += [c for c in clause.children if c.dep_ in {"acomp", "attr"}]
+        words = {
+            _lemma(word)
+            for head in judged
+            for word in (head, *head.children, *(g for c in head.children for g in c.children))
+            if word.dep_ in {"ROOT", "oprd", "xcomp", "acomp", "attr", "ccomp", "pobj", "amod"}
+            or word.i == head.i
+            or word.pos_ in {"VERB", "ADJ", "NOUN"}
+        }
+        if words & cues.negative_evaluations:
+            found.append(Trigger(token, lexicon.by_subtype("ACCUSE", "criticism"), "verb"))
+        elif words & cues.positive_evaluations:
+            found.append(Trigger(token, lexicon.by_subtype("SUPPORT", "praise"), "verb"))
+    return found
+
+
 #: how often an event read this way was right on the hand-annotated development corpus
 #: (trigger kind, source named, target named), rounded; see the closing note of issue 3
 CONFIDENCE = {
@@ -278,8 +314,10 @@ class EventReader:
 
     def events(self) -> list[Event]:
         echoes = [t for t in self.doc if self._echoes(t)]
+        found = find_triggers(self.doc, self.lexicon)
+        taken = {t.token.i for t in found} | {t.i for t in echoes}
         triggers = sorted(
-            [*find_triggers(self.doc, self.lexicon), *echoes],
+            [*found, *find_evaluations(self.doc, self.lexicon, taken), *echoes],
             key=lambda t: t.i if isinstance(t, Token) else t.token.i,
         )
         for trigger in triggers:

@@ -48,6 +48,9 @@ class Cues:
     counterpart_categories: frozenset[str]
     framing_verbs: frozenset[str]
     echo_phrases: frozenset[tuple[str, str]]
+    evaluation_verbs: frozenset[str]
+    negative_evaluations: frozenset[str]
+    positive_evaluations: frozenset[str]
     target_prepositions: frozenset[str]
 
 
@@ -143,6 +146,9 @@ def load_cues() -> Cues:
             "speech_verbs",
             "counterpart_categories",
             "framing_verbs",
+            "evaluation_verbs",
+            "negative_evaluations",
+            "positive_evaluations",
             "target_prepositions",
         )
     }

@@ -200,3 +200,9 @@ def test_events_calling_an_act_a_crime_is_criticism(nlp):
     assert criticism.source == ("state/PER",)
     (praise,) = events(read(nlp, "Ghana described the summit as a breakthrough."), "SUPPORT")
     assert praise.source == ("state/GHA",)
+
+
+def test_actors_the_state_is_the_one_just_named_beside_the_subject(nlp):
+    text = "Kenya cut ties with Somalia on Monday, accusing the small state of harbouring rebels."
+    (accusation,) = events(read(nlp, text), "ACCUSE")
+    assert accusation.source == ("state/KEN",) and accusation.target == ("state/SOM",)

@@ -572,6 +572,13 @@ class ActorTable:
         before this sentence; people only when the article gave them that title."""
         lemma = token.lemma_.lower()
         kind = self.cues.definite_reference[lemma]
+        if kind != "Person":  # "cut ties with Qatar, accusing the small state of ...": Qatar
+            for mention in reversed(recent):
+                if mention.start < token.sent.start:
+                    break
+                root = self.doc[mention.start : mention.end].root
+                if mention.start < token.i and mention.kind == kind and root.dep_ == "pobj":
+                    return mention.key
         for mention in reversed(recent):
             if mention.start >= token.sent.start or mention.kind != kind:
                 continue

@@ -410,3 +410,61 @@ def test_push_and_query_with_basic_authentication(oxigraph_server):
         with pytest.raises(DiplographError) as caught:
             api.events(endpoint=api.Endpoint(proxy + "/query"))
         assert caught.value.code == "E032"
+
+
+# --- the bulk path: N-Quads streamed from a store, into Virtuoso's bulk loader ----------------
+
+
+@pytest.fixture(scope="module")
+def example_store(example_extraction, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("push-example") / "store"
+    stores.write_articles(path, [example_extraction])
+    return path
+
+
+def test_export_nq_from_a_store_streams_through_oxigraph(example_store, monkeypatch):
+    import io
+
+    from diplograph import export
+
+    def no_rdflib(*args, **kwargs):
+        raise AssertionError("N-Quads from a store must not go through rdflib")
+
+    monkeypatch.setattr(export, "store_articles", no_rdflib)
+    monkeypatch.setattr(export, "serialize", no_rdflib)
+    buffer = io.BytesIO()
+    export.export_to(buffer, ".nq", store=example_store)
+    lines = buffer.getvalue().decode("utf-8").splitlines()
+    assert len(lines) == 654 and all(line.endswith(f"<{EXAMPLE_NAME}> .") for line in lines)
+
+
+def test_cli_export_to_standard_output_needs_a_format(example_store):
+    result = cli("export", "--store", example_store, "--format", "nq")
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 654
+    result = cli("export", "--store", example_store)
+    assert result.exit_code == 2 and "--format" in result.output
+
+
+@pytest.mark.external
+def test_virtuoso_bulk_loader_loads_the_exported_nquads(virtuoso, example_store):
+    """The README's recipe: export --format nq into a folder in DirsAllowed, ld_dir,
+    rdf_loader_run, checkpoint; the graph is then the store's, triple for triple."""
+    folder = virtuoso.folder / "bulk"
+    folder.mkdir(exist_ok=True)
+    result = cli("export", "--store", example_store, "-o", folder / "articles.nq")
+    assert result.exit_code == 0, result.output
+    target = Target(virtuoso, user="dba", password=PASSWORD)
+    target.wipe([EXAMPLE_NAME])
+    virtuoso.sql(
+        f"ld_dir('{folder}', '*.nq', 'https://w3id.org/diplograph/id/graph/unnamed');",
+        "rdf_loader_run();",
+        "checkpoint;",
+    )
+    errors = virtuoso.sql(
+        "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;"
+    )
+    assert "articles.nq" not in errors, errors
+    with stores.reading(example_store) as opened:
+        expected = local_graphs(opened, {EXAMPLE_NAME})  # export leaves the ontology out
+    assert_server_holds(target, expected)

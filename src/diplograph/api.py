@@ -213,23 +213,38 @@ def push(
 
 def export(
     graphs: Iterable[str | Path] = (),
-    output: str | Path = "",
+    output: str | Path | None = "",
     *,
     store: str | Path | None = None,
-) -> Path:
-    """Write graph files or a store's articles to one file, format by suffix; returns it.
+    fmt: str | None = None,
+) -> Path | None:
+    """Write graph files or a store's articles to one file, format by suffix (or ``fmt``:
+    ``nq``, ``trig``, ``ttl``, ``nt``, ``jsonld``, ``rdf``); returns it. Without ``output``
+    (None) the graph goes to standard output, in ``fmt``.
 
     The store's ontology graph is left out, as ``build -o`` leaves it out. N-Quads from a store
     stream graph by graph (memory stays flat); every other format is sorted in memory.
     """
-    from diplograph.export import export_graph
+    import sys
+
+    from diplograph.export import export_graph, export_to
 
     graphs = list(graphs)
     if store is None and not graphs:
         store = DEFAULT_STORE
     if graphs and store is not None:
         raise error("E029")
-    return export_graph(Path(output), graphs=graphs, store=store)
+    suffix = "." + fmt.lower().lstrip(".") if fmt else None
+    if output is None:
+        if suffix is None:
+            raise error("E039")
+        export_to(sys.stdout.buffer, suffix, graphs=graphs, store=store)
+        sys.stdout.buffer.flush()
+        return None
+    path = Path(output)
+    if suffix is not None and path.suffix.lower() != suffix:
+        raise error("E040", path=path, fmt=fmt)
+    return export_graph(path, graphs=graphs, store=store)
 
 
 __all__ = [

@@ -36,6 +36,9 @@ class ResultFormat(str, Enum):
     tsv = "tsv"
 
 
+ExportFormat = Enum("ExportFormat", {suffix[1:]: suffix[1:] for suffix in FORMATS}, type=str)
+
+
 class TableFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
@@ -246,17 +249,24 @@ def entities(
 def export(
     graphs: Annotated[list[Path] | None, typer.Argument(help="Graph files (or --store).")] = None,
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Graph file: .nq .trig .ttl .nt .jsonld .rdf")
-    ] = ...,
+        Path | None,
+        typer.Option("-o", "--output", help="Graph file: .nq .trig .ttl .nt .jsonld .rdf"),
+    ] = None,
     store: StoreOption = None,
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", help="Format; without -o the graph goes to standard output."),
+    ] = None,
 ) -> None:
-    """Write graph files, or every article of a store, to one graph file.
+    """Write graph files, or every article of a store, to one graph file or standard output.
 
-    The format follows the suffix; .nq streams from a store in constant memory.
+    The format follows the suffix (or --format); nq streams from a store in constant memory,
+    the bulk path into a triple store's loader (see docs/push.md).
     """
-    written = _run(api.export, graphs or [], output, store=store)
+    value = fmt.value if fmt is not None else None
+    written = _run(api.export, graphs or [], output, store=store, fmt=value)
     source = ", ".join(map(str, graphs)) if graphs else store or DEFAULT_STORE
-    typer.echo(f"{source} -> {written}", err=True)
+    typer.echo(f"{source} -> {written or 'standard output'}", err=True)
 
 
 @app.command()

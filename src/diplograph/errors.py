@@ -80,6 +80,8 @@ class Errors:
         "command again to resume"
     )
     E038 = "give graph files, --store DIR or --endpoint URL: one of them, not several"
+    E039 = "give -o FILE (format by suffix) or --format FORMAT to write to standard output"
+    E040 = "{path}: the suffix says another format than --format {fmt}; make them agree"
 
 
 def error(code: str, **values: object) -> DiplographError:

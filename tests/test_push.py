@@ -168,6 +168,10 @@ def test_push_plans_graph_names_from_files(tmp_path):
     with _source([EXAMPLE_GRAPH], None, True) as (local, names):  # blank nodes: same hash
         again = list(_plan(local, names, "http://example.org/news/", {}))
     assert again[-1].digest == plan[-1].digest
+    ontology = ROOT / "ontology" / "diplomacy.ttl"
+    with _source([ontology], None, True) as (local, names):  # the ontology alone, once
+        (alone,) = _plan(local, names, "http://example.org/news/", {})
+    assert (alone.target, alone.digest) == (ONTOLOGY_IRI, plan[-1].digest)
 
 
 def test_push_to_nothing_listening_is_one_clear_error():

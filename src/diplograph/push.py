@@ -194,7 +194,7 @@ def _source(
         local = ox.Store()
         for path in graphs:
             _load_file(local, Path(path))
-        if ontology:
+        if ontology and not local.contains_named_graph(ox.NamedNode(ONTOLOGY_IRI)):
             _load_file(local, ontology_path(), ontology=True)
         yield local, _names(local, ontology)
         return

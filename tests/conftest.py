@@ -67,3 +67,32 @@ def running(store, **options):
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def dev_extractions(shared_dir):
+    """The development corpus read and extracted once per session (about 40 s)."""
+    from diplograph.ingest import read_articles
+    from diplograph.nlp.extract import extract_articles
+    from diplograph.nlp.pipeline import load_pipeline
+
+    articles = read_articles([shared_dir / "corpus" / "dev.jsonl"])
+    return list(extract_articles(articles, load_pipeline()))
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A Virtuoso Open Source 7 server for the session (tests/servers.py)."""
+    from servers import Virtuoso, running_server
+
+    with running_server(Virtuoso, tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """An Oxigraph server for the session (tests/servers.py)."""
+    from servers import OxigraphServer, running_server
+
+    with running_server(OxigraphServer, tmp_path_factory.mktemp("oxigraph")) as server:
+        yield server

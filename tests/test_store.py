@@ -664,15 +664,10 @@ def test_cli_build_while_another_process_writes_fails_cleanly(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def dev_corpus(shared_dir, tmp_path_factory):
-    """The development corpus read once, built into a TriG file and into a store."""
-    from diplograph.ingest import read_articles
-    from diplograph.nlp.extract import extract_articles
-    from diplograph.nlp.pipeline import load_pipeline
-
+def dev_corpus(dev_extractions, tmp_path_factory):
+    """The development corpus (read once per session) built into a TriG file and a store."""
     folder = tmp_path_factory.mktemp("dev-store")
-    articles = read_articles([shared_dir / "corpus" / "dev.jsonl"])
-    extractions = list(extract_articles(articles, load_pipeline()))
+    extractions = dev_extractions
     trig = folder / "dev.trig"
     write_dataset(build_dataset(extractions), trig)
     path = folder / "store"

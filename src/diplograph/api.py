@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -15,7 +16,9 @@ from diplograph.ingest import read_articles
 from diplograph.model import Article, Extraction
 from diplograph.nlp.extract import extract_articles
 from diplograph.nlp.pipeline import DEFAULT_MODEL, load_pipeline
-from diplograph.query import named_query, open_graph, run_query
+from diplograph.push import PushReport, Remote
+from diplograph.push import push as push_graphs
+from diplograph.query import named_query, open_endpoint, open_graph, run_query
 from diplograph.rdf.build import build_dataset
 from diplograph.rdf.io import atomic_output, output_format, write_dataset
 from diplograph.rdf.store import DEFAULT_STORE
@@ -126,12 +129,29 @@ def _stream_nquads(extractions: Iterable[Extraction], path: Path) -> int:
     return count
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    """A remote SPARQL endpoint (SPARQL 1.1 Protocol) to query instead of files or a store."""
+
+    url: str
+    user: str | None = None
+    password: str | None = None
+
+
 def _read(
-    graphs: Iterable[str | Path], store: str | Path | None, work: Callable[[Dataset], T]
+    graphs: Iterable[str | Path],
+    store: str | Path | None,
+    work: Callable[[Dataset], T],
+    endpoint: Endpoint | None = None,
 ) -> T:
-    """``work`` on graph files, or on a store: the one given, else ``graphs/store`` when no
-    file is. A store is read from a read-only snapshot, under its read lock."""
+    """``work`` on graph files, on a store (the one given, else ``graphs/store`` when no
+    file is), or on a remote endpoint. A store is read from a read-only snapshot, under its
+    read lock."""
     graphs = list(graphs)
+    if endpoint is not None:
+        if graphs or store is not None:
+            raise error("E038")
+        return work(open_endpoint(endpoint.url, user=endpoint.user, password=endpoint.password))
     if store is None and not graphs:
         store = DEFAULT_STORE
     if store is None or graphs:
@@ -150,49 +170,92 @@ def query(
     named: str | None = None,
     bindings: dict[str, str] | None = None,
     store: str | Path | None = None,
+    endpoint: Endpoint | None = None,
 ):
-    """Run a SPARQL query (text, or a bundled named query) over graph files or a store."""
+    """Run a SPARQL query (text, or a bundled named query) over graph files, a store or a
+    remote endpoint."""
     text = named_query(named) if named else text or ""
-    return _read(graphs, store, lambda dataset: run_query(dataset, text, bindings))
+    return _read(graphs, store, lambda dataset: run_query(dataset, text, bindings), endpoint)
 
 
-def events(graphs: Iterable[str | Path] = (), *, store: str | Path | None = None) -> list[dict]:
-    """The analyst events table of graph files or a store."""
-    return _read(graphs, store, event_rows)
+def events(
+    graphs: Iterable[str | Path] = (),
+    *,
+    store: str | Path | None = None,
+    endpoint: Endpoint | None = None,
+) -> list[dict]:
+    """The analyst events table of graph files, a store or a remote endpoint."""
+    return _read(graphs, store, event_rows, endpoint)
 
 
-def entities(graphs: Iterable[str | Path] = (), *, store: str | Path | None = None) -> list[dict]:
-    """The analyst entities table of graph files or a store."""
-    return _read(graphs, store, entity_rows)
+def entities(
+    graphs: Iterable[str | Path] = (),
+    *,
+    store: str | Path | None = None,
+    endpoint: Endpoint | None = None,
+) -> list[dict]:
+    """The analyst entities table of graph files, a store or a remote endpoint."""
+    return _read(graphs, store, entity_rows, endpoint)
+
+
+def push(
+    graphs: Iterable[str | Path] = (),
+    *,
+    store: str | Path | None = None,
+    remote: Remote,
+    **options,
+) -> PushReport:
+    """Push graph files, or a store's graphs (``graphs/store`` when neither is given), and the
+    ontology to a remote triple store. ``options``: ``graph_prefix``, ``ontology``,
+    ``batch_size``, ``dry_run``, ``force``, ``progress``, as ``diplograph.push.push`` takes."""
+    return push_graphs(remote, graphs=list(graphs), store=store, **options)
 
 
 def export(
     graphs: Iterable[str | Path] = (),
-    output: str | Path = "",
+    output: str | Path | None = "",
     *,
     store: str | Path | None = None,
-) -> Path:
-    """Write graph files or a store's articles to one file, format by suffix; returns it.
+    fmt: str | None = None,
+) -> Path | None:
+    """Write graph files or a store's articles to one file, format by suffix (or ``fmt``:
+    ``nq``, ``trig``, ``ttl``, ``nt``, ``jsonld``, ``rdf``); returns it. Without ``output``
+    (None) the graph goes to standard output, in ``fmt``.
 
     The store's ontology graph is left out, as ``build -o`` leaves it out. N-Quads from a store
     stream graph by graph (memory stays flat); every other format is sorted in memory.
     """
-    from diplograph.export import export_graph
+    import sys
+
+    from diplograph.export import export_graph, export_to
 
     graphs = list(graphs)
     if store is None and not graphs:
         store = DEFAULT_STORE
     if graphs and store is not None:
         raise error("E029")
-    return export_graph(Path(output), graphs=graphs, store=store)
+    suffix = "." + fmt.lower().lstrip(".") if fmt else None
+    if output is None:
+        if suffix is None:
+            raise error("E039")
+        export_to(sys.stdout.buffer, suffix, graphs=graphs, store=store)
+        sys.stdout.buffer.flush()
+        return None
+    path = Path(output)
+    if suffix is not None and path.suffix.lower() != suffix:
+        raise error("E040", path=path, fmt=fmt)
+    return export_graph(path, graphs=graphs, store=store)
 
 
 __all__ = [
+    "Endpoint",
+    "Remote",
     "build",
     "entities",
     "events",
     "export",
     "extract",
+    "push",
     "query",
     "remove",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from enum import Enum
 from pathlib import Path
@@ -13,6 +14,8 @@ from diplograph import __version__, api
 from diplograph.errors import DiplographError
 from diplograph.export import ENTITY_COLUMNS, EVENT_COLUMNS
 from diplograph.nlp.pipeline import DEFAULT_MODEL
+from diplograph.push import DEFAULT_BATCH_SIZE, DEFAULT_GRAPH_PREFIX
+from diplograph.push import Protocol as PushProtocol
 from diplograph.query import format_result, named_queries, rows_to_csv, rows_to_jsonl
 from diplograph.rdf.io import FORMATS
 from diplograph.rdf.store import DEFAULT_STORE
@@ -31,6 +34,9 @@ class ResultFormat(str, Enum):
     json = "json"
     csv = "csv"
     tsv = "tsv"
+
+
+ExportFormat = Enum("ExportFormat", {suffix[1:]: suffix[1:] for suffix in FORMATS}, type=str)
 
 
 class TableFormat(str, Enum):
@@ -74,6 +80,29 @@ StoreOption = Annotated[
         help=f"Store folder (an Oxigraph database); default {DEFAULT_STORE} when no file is given.",
     ),
 ]
+
+
+EndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint",
+        help="A remote SPARQL endpoint to query instead (SPARQL 1.1 Protocol).",
+    ),
+]
+UserOption = Annotated[
+    str | None,
+    typer.Option("--user", envvar="DIPLOGRAPH_USER", help="User name, for Basic or Digest auth."),
+]
+PasswordOption = Annotated[
+    str | None,
+    typer.Option(
+        "--password", envvar="DIPLOGRAPH_PASSWORD", help="Password (or DIPLOGRAPH_PASSWORD)."
+    ),
+]
+
+
+def _endpoint(url: str | None, user: str | None, password: str | None) -> api.Endpoint | None:
+    return None if url is None else api.Endpoint(url, user=user, password=password)
 
 
 @app.command()
@@ -136,12 +165,15 @@ def query(
         ResultFormat, typer.Option("--format", help="Result format.")
     ] = ResultFormat.table,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    user: UserOption = None,
+    password: PasswordOption = None,
 ) -> None:
-    """Run a SPARQL query over graph files or a store.
+    """Run a SPARQL query over graph files, a store or a remote endpoint.
 
     The query comes from --query, --file or --named; a last positional argument
     that is not a file is taken as the query text too. Without graph files the
-    store is queried (on Oxigraph's engine).
+    store is queried (on Oxigraph's engine); with --endpoint the server answers.
     """
     graphs = list(graphs or [])  # str, not Path: Path("... <http://x> ...") would drop a slash
     if (
@@ -168,7 +200,13 @@ def query(
     if graphs and store is not None:
         _fail("give graph files or --store DIR, not both")
     result = _run(
-        api.query, [Path(g) for g in graphs], text, named=named, bindings=bindings, store=store
+        api.query,
+        [Path(g) for g in graphs],
+        text,
+        named=named,
+        bindings=bindings,
+        store=store,
+        endpoint=_endpoint(endpoint, user, password),
     )
     sys.stdout.write(_run(format_result, result, fmt.value))
 
@@ -178,9 +216,12 @@ def events(
     graphs: Annotated[list[Path] | None, typer.Argument(help="Graph files (or --store).")] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Row format.")] = TableFormat.jsonl,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    user: UserOption = None,
+    password: PasswordOption = None,
 ) -> None:
     """The events table: who did what to whom, where, when, how sure (gold row format)."""
-    rows = _run(api.events, graphs or [], store=store)
+    rows = _run(api.events, graphs or [], store=store, endpoint=_endpoint(endpoint, user, password))
     sys.stdout.write(
         rows_to_jsonl(rows) if fmt is TableFormat.jsonl else rows_to_csv(rows, EVENT_COLUMNS)
     )
@@ -191,9 +232,14 @@ def entities(
     graphs: Annotated[list[Path] | None, typer.Argument(help="Graph files (or --store).")] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Row format.")] = TableFormat.jsonl,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    user: UserOption = None,
+    password: PasswordOption = None,
 ) -> None:
     """The entities table: each actor and place every article names."""
-    rows = _run(api.entities, graphs or [], store=store)
+    rows = _run(
+        api.entities, graphs or [], store=store, endpoint=_endpoint(endpoint, user, password)
+    )
     sys.stdout.write(
         rows_to_jsonl(rows) if fmt is TableFormat.jsonl else rows_to_csv(rows, ENTITY_COLUMNS)
     )
@@ -203,17 +249,135 @@ def entities(
 def export(
     graphs: Annotated[list[Path] | None, typer.Argument(help="Graph files (or --store).")] = None,
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Graph file: .nq .trig .ttl .nt .jsonld .rdf")
+        Path | None,
+        typer.Option("-o", "--output", help="Graph file: .nq .trig .ttl .nt .jsonld .rdf"),
+    ] = None,
+    store: StoreOption = None,
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", help="Format; without -o the graph goes to standard output."),
+    ] = None,
+) -> None:
+    """Write graph files, or every article of a store, to one graph file or standard output.
+
+    The format follows the suffix (or --format); nq streams from a store in constant memory,
+    the bulk path into a triple store's loader (see docs/push.md).
+    """
+    value = fmt.value if fmt is not None else None
+    written = _run(api.export, graphs or [], output, store=store, fmt=value)
+    source = ", ".join(map(str, graphs)) if graphs else store or DEFAULT_STORE
+    typer.echo(f"{source} -> {written or 'standard output'}", err=True)
+
+
+@app.command()
+def push(
+    graphs: Annotated[
+        list[Path] | None, typer.Argument(help="Graph files to push (or --store).")
+    ] = None,
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint",
+            help="The graph store (gsp) or update (update) service: http://HOST:PORT/PATH.",
+        ),
     ] = ...,
     store: StoreOption = None,
+    protocol: Annotated[
+        PushProtocol,
+        typer.Option(help="gsp: one PUT per graph; update: DROP + INSERT DATA batches."),
+    ] = PushProtocol.gsp,
+    query_endpoint: Annotated[
+        str | None,
+        typer.Option(help="Query service that reads the push manifest (update; default: same)."),
+    ] = None,
+    user: UserOption = None,
+    password: PasswordOption = None,
+    graph_prefix: Annotated[
+        str, typer.Option(help="Name article graphs PREFIX + article id on the server.")
+    ] = DEFAULT_GRAPH_PREFIX,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Triples per INSERT DATA request (update).")
+    ] = DEFAULT_BATCH_SIZE,
+    ontology: Annotated[
+        bool, typer.Option(help="Push the ontology too, into its own graph.")
+    ] = True,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be sent; send nothing.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Send every graph, even those the server has.")
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds to wait for each answer.")
+    ] = 60.0,
 ) -> None:
-    """Write graph files, or every article of a store, to one graph file.
+    """Push graph files or a store into a triple store (SPARQL 1.1 Graph Store or Update).
 
-    The format follows the suffix; .nq streams from a store in constant memory.
+    Each article goes into its own named graph, replacing what was there; graphs the server
+    already holds unchanged are skipped, so a run after a failure resumes.
     """
-    written = _run(api.export, graphs or [], output, store=store)
-    source = ", ".join(map(str, graphs)) if graphs else store or DEFAULT_STORE
-    typer.echo(f"{source} -> {written}", err=True)
+    if graphs and store is not None:
+        _fail("give graph files or --store DIR, not both")
+    remote = api.Remote(
+        endpoint,
+        protocol,
+        query_endpoint=query_endpoint,
+        user=user,
+        password=password,
+        timeout=timeout,
+    )
+    with _progress_bar() as progress:
+        report = _run(
+            api.push,
+            graphs or [],
+            store=store,
+            remote=remote,
+            graph_prefix=graph_prefix,
+            ontology=ontology,
+            batch_size=batch_size,
+            dry_run=dry_run,
+            force=force,
+            progress=progress,
+        )
+    if dry_run:
+        for planned in report.graphs:
+            verb = "unchanged" if planned.unchanged else "send"
+            typer.echo(f"{verb}\t<{planned.target}>\t{planned.label}\t{planned.triples}")
+    typer.echo(_push_summary(report, endpoint), err=True)
+
+
+def _push_summary(report, endpoint: str) -> str:
+    graphs = len(report.graphs)
+    if report.dry_run:
+        return (
+            f"dry run: would send {graphs - report.skipped} of {graphs} graphs to {endpoint} "
+            f"({report.skipped} unchanged); nothing was sent"
+        )
+    rate = f", {report.triples_sent / report.seconds:,.0f} triples/s" if report.sent else ""
+    return (
+        f"{report.sent} graph{'s' if report.sent != 1 else ''} sent "
+        f"({report.triples_sent:,} triples{rate}), {report.skipped} unchanged, "
+        f"to {endpoint} in {report.seconds:.1f} s"
+    )
+
+
+@contextlib.contextmanager
+def _progress_bar():
+    """A progress callback for ``push``: a bar on a terminal, nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("pushing", total=None)
+
+        def advance(planned, done: int, total: int, state: str) -> None:
+            bar.update(task, completed=done, total=total, description=planned.label[:40])
+
+        yield advance
 
 
 @app.command()

@@ -60,6 +60,28 @@ class Errors:
         "the store changed while the query read it: a program that does not take diplograph's "
         "locks wrote it meanwhile ({detail}); run the command again"
     )
+    E031 = (
+        "{url}: cannot reach the server while {action} ({detail}); "
+        "check the address and that the server is running"
+    )
+    E032 = (
+        "{url}: the server refused the credentials while {action} (HTTP 401); check --user "
+        "and --password (Virtuoso: a user that writes needs the SPARQL_UPDATE role)"
+    )
+    E033 = "{url}: the server answered HTTP {status} while {action}: {detail}"
+    E034 = (
+        "--graph-prefix {value!r}: expected an absolute http(s) IRI ending in / or #, "
+        "such as https://example.org/graph/"
+    )
+    E035 = "{url}: not an endpoint address; expected http://HOST[:PORT]/PATH or https://..."
+    E036 = "{url}: cannot read the server's answer to {action} ({detail})"
+    E037 = (
+        "{detail}; {done} of {total} graphs are complete on the server: run the same "
+        "command again to resume"
+    )
+    E038 = "give graph files, --store DIR or --endpoint URL: one of them, not several"
+    E039 = "give -o FILE (format by suffix) or --format FORMAT to write to standard output"
+    E040 = "{path}: the suffix says another format than --format {fmt}; make them agree"
 
 
 def error(code: str, **values: object) -> DiplographError:

@@ -8,12 +8,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
 from rdflib import Dataset
 
 from diplograph.errors import error
 from diplograph.query import internal_query, run_query
-from diplograph.rdf.io import atomic_output, output_format, read_graphs, write_dataset
+from diplograph.rdf.io import (
+    atomic_output,
+    output_format,
+    read_graphs,
+    serialize,
+    write_dataset,
+)
 from diplograph.vocab import bind_prefixes
 
 EVENT_COLUMNS = [
@@ -101,6 +108,36 @@ def entity_rows(dataset: Dataset) -> list[dict]:
 
 def _entity_rank(row: dict) -> tuple:
     return (row["type"], row["code"] is None, row["code"] or "")
+
+
+def export_to(
+    handle: IO[bytes],
+    suffix: str,
+    *,
+    graphs: Iterable[str | Path] = (),
+    store: str | Path | None = None,
+) -> None:
+    """Write graph files or the articles of a store to an open binary ``handle`` in the format
+    of ``suffix`` (``.nq``...): ``export_graph`` without a file, for standard output. N-Quads
+    from a store stream graph by graph through Oxigraph, never through rdflib.
+
+    Raises:
+        DiplographError: E008 unsupported suffix, and the errors of reading the graphs or
+            opening the store.
+    """
+    probe = Path("out" + suffix)
+    output_format(probe)
+    if store is None:
+        handle.write(serialize(read_graphs(graphs), probe))
+        return
+    from diplograph.rdf.store import dump_nquads, reading
+
+    with reading(store) as opened:
+        if suffix == ".nq":
+            dump_nquads(opened, handle)
+            return
+        articles = store_articles(opened)
+    handle.write(serialize(articles, probe))
 
 
 def export_graph(

@@ -13,10 +13,11 @@ from pathlib import Path
 from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
+from rdflib.store import Store
 
 from diplograph.errors import error
 from diplograph.rdf.io import read_graphs
-from diplograph.vocab import ONTOLOGY_IRI, bind_prefixes, ontology_graph
+from diplograph.vocab import ONTOLOGY_IRI, PREFIXES, bind_prefixes, ontology_graph
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv")
 
@@ -53,6 +54,31 @@ def open_graph(paths: Iterable[str | Path] = (), *, store: str | Path | None = N
     # default_union=False: queries read the store's default graph, which the store keeps as
     # the merge of its graphs (pyoxigraph 0.5's union repeats a triple once per graph)
     return bind_prefixes(Dataset(store=SnapshotStore(store), default_union=False))
+
+
+class EndpointStore(Store):
+    """rdflib's stand-in for a remote SPARQL endpoint: ``run_query`` sends the queries of a
+    ``Dataset`` on it to the server (SPARQL 1.1 Protocol) through ``client``."""
+
+    graph_aware = True
+    context_aware = True
+
+    def __init__(self, client) -> None:
+        super().__init__()
+        self.client = client
+
+
+def open_endpoint(url: str, *, user: str | None = None, password: str | None = None) -> Dataset:
+    """A ``Dataset`` whose queries (``run_query``, the analyst tables) run on the SPARQL
+    endpoint at ``url``, over the server's default graph.
+
+    Raises:
+        DiplographError: E035 when ``url`` is not an http(s) address.
+    """
+    from diplograph.remote import SparqlClient
+
+    client = SparqlClient(url, user=user, password=password)
+    return Dataset(store=EndpointStore(client), default_union=False)
 
 
 def on_oxigraph(dataset: Dataset) -> bool:
@@ -95,6 +121,8 @@ def run_query(dataset: Dataset, text: str, bindings: dict[str, str] | None = Non
     """
     if on_oxigraph(dataset):
         return _run_on_oxigraph(dataset, text, bindings or {})
+    if isinstance(dataset.store, EndpointStore):
+        return _run_on_endpoint(dataset.store.client, text, bindings or {})
     init = {name: Literal(value) for name, value in (bindings or {}).items()}
     try:
         prepared = prepareQuery(text, initNs=dict(dataset.namespaces()))
@@ -125,6 +153,47 @@ def _run_on_oxigraph(dataset: Dataset, text: str, bindings: dict[str, str]) -> R
         return _result(answer)
     except Exception as exc:
         raise _engine_error(exc) from None
+
+
+def _run_on_endpoint(client, text: str, bindings: dict[str, str]) -> Result:
+    """The query sent to a SPARQL endpoint, with the project's prefixes it does not declare
+    itself and the bindings as a ``VALUES`` block; its answer read into an rdflib ``Result``."""
+    if bindings:
+        text = with_values(text, bindings)
+    declared = {m.lower() for m in re.findall(r"(?i)\bPREFIX\s+([\w.-]*):", text)}
+    prologue = "".join(
+        f"PREFIX {prefix}: <{namespace}>\n"
+        for prefix, namespace in PREFIXES.items()
+        if prefix.lower() not in declared and re.search(rf"\b{prefix}:", text)
+    )
+    answer = client.query(prologue + text)
+    media = answer.media_type
+    try:
+        if media in _RESULT_PARSERS:
+            return Result.parse(io.BytesIO(answer.body), format=_RESULT_PARSERS[media])
+        if media in _GRAPH_PARSERS:
+            result = Result("CONSTRUCT")
+            graph = bind_prefixes(Graph())
+            graph.parse(data=answer.body, format=_GRAPH_PARSERS[media])
+            result.graph = graph
+            return result
+    except Exception as exc:  # the parsers raise many types
+        raise error("E036", url=client.url, action="a query", detail=_detail(exc)) from None
+    detail = f"unexpected media type {media!r}"
+    raise error("E036", url=client.url, action="a query", detail=detail)
+
+
+_RESULT_PARSERS = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+}
+_GRAPH_PARSERS = {
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "text/turtle": "turtle",
+    "application/rdf+xml": "xml",
+}
 
 
 def _result(answer) -> Result:

@@ -354,6 +354,18 @@ def test_events_rows_have_exactly_the_gold_keys(built):
         assert row["modality"] in {"asserted", "reported", "alleged", "expected"}
 
 
+def test_events_table_leaves_out_low_confidence_unless_asked():
+    example = Path(__file__).parents[1] / "graphs" / "zhao-leji-pyongyang.ttl"
+    default, everything = cli("events", example), cli("events", example, "--min-confidence", 0)
+    assert default.exit_code == everything.exit_code == 0
+    kept = [json.loads(line) for line in default.stdout.splitlines()]
+    listed = [json.loads(line) for line in everything.stdout.splitlines()]
+    assert kept == [row for row in listed if row["confidence"] >= 0.25]
+    assert len(kept) < len(listed)
+    bad = cli("events", example, "--min-confidence", 2)
+    assert bad.exit_code == 2
+
+
 @pytest.mark.model
 def test_entities_rows_have_exactly_the_gold_keys(built):
     result = cli("entities", built[".nq"])

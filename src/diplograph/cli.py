@@ -219,9 +219,24 @@ def events(
     endpoint: EndpointOption = None,
     user: UserOption = None,
     password: PasswordOption = None,
+    min_confidence: Annotated[
+        float,
+        typer.Option(
+            "--min-confidence",
+            min=0.0,
+            max=1.0,
+            help="Leave out events read with less confidence (0 lists them all).",
+        ),
+    ] = api.DEFAULT_MIN_CONFIDENCE,
 ) -> None:
     """The events table: who did what to whom, where, when, how sure (gold row format)."""
-    rows = _run(api.events, graphs or [], store=store, endpoint=_endpoint(endpoint, user, password))
+    rows = _run(
+        api.events,
+        graphs or [],
+        store=store,
+        endpoint=_endpoint(endpoint, user, password),
+        min_confidence=min_confidence,
+    )
     sys.stdout.write(
         rows_to_jsonl(rows) if fmt is TableFormat.jsonl else rows_to_csv(rows, EVENT_COLUMNS)
     )

@@ -71,6 +71,8 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
                         break
             else:
                 verb = lexicon.verbs.get(lemma)
+                if token.dep_ == "acl" and token.tag_ == "VBG":
+                    verb = None  # "the coalition fighting in Yemen" describes, does not tell
                 if verb is not None and token.pos_ == "VERB":
                     triggers[token.i] = Trigger(token, verb, "verb")
             continue

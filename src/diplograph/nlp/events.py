@@ -51,7 +51,7 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
     """Every trigger in the document, a verb-led one winning over the noun it governs."""
     triggers: dict[int, Trigger] = {}
     for token in doc:
-        if token.pos_ not in EVENT_POS or (token.is_stop and token.pos_ != "VERB"):
+        if token.pos_ not in EVENT_POS or (token.is_stop and token.pos_ not in {"VERB", "NOUN"}):
             continue
         lemma = _lemma(token)
         if token.pos_ in {"VERB", "AUX"}:

@@ -206,3 +206,21 @@ def test_actors_the_state_is_the_one_just_named_beside_the_subject(nlp):
     text = "Kenya cut ties with Somalia on Monday, accusing the small state of harbouring rebels."
     (accusation,) = events(read(nlp, text), "ACCUSE")
     assert accusation.source == ("state/KEN",) and accusation.target == ("state/SOM",)
+
+
+def test_actors_names_the_recogniser_missed_are_recovered(nlp):
+    text = (
+        "President William Ruto met his Tanzanian counterpart, Samia Suluhu Hassan, in Arusha, "
+        "where the two leaders signed a trade memorandum. Somalia accused Kenya of bad faith. "
+        "Nairobi denied the claim. Ruto is expected to visit Dar es Salaam next month."
+    )
+    extraction = read(nlp, text)
+    (meeting,) = events(extraction, "CONSULT")[:1]
+    assert meeting.target == ("person/samia-suluhu-hassan",)
+    (agreement,) = events(extraction, "AGREE")
+    assert set(agreement.source) == {"person/william-ruto", "person/samia-suluhu-hassan"}
+    (denial,) = events(extraction, "REJECT")
+    assert denial.source == ("state/KEN",) and denial.target == ("state/SOM",)
+    visit = events(extraction, "CONSULT")[-1]
+    assert visit.source == ("person/william-ruto",) and visit.modality == "expected"
+    assert extraction.actors and visit.location.startswith("place/geonames-")

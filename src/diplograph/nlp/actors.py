@@ -210,6 +210,7 @@ class ActorTable:
                 label = "PERSON"
             self._resolve_named(span, text, label, persons)
         self._resolve_persons(persons)
+        self._resolve_missed_names()
         self._resolve_datelines()
         self._resolve_acronyms()
         self._resolve_references()
@@ -285,11 +286,14 @@ class ActorTable:
                 and doc[end + 1].is_alpha
             ):
                 end += 2
+            start = span.start
             if ent.label_ == "PERSON":  # "Vladimir Padrino" + "López": one name
                 while end < len(doc) and end - span.start < 6 and _name_tail(doc[end]):
                     swallowed.add(end)
                     end += 1
-            span = doc[span.start : end]
+                while start > 0 and end - start < 5 and _name_head(doc[start - 1], span, self.cues):
+                    start -= 1  # "Samia Suluhu" + "Hassan": the recogniser kept the surname only
+            span = doc[start:end]
             if self.publisher and normalise(span.text) == self.publisher:
                 continue
             if ent.label_ == "ORG" and _part_of_title(span, self.cues):
@@ -415,6 +419,37 @@ class ActorTable:
             self.records[key].label = fullest
             self._mention(span, key, "Person", "name")
 
+    def _resolve_missed_names(self) -> None:
+        """Proper nouns the recogniser left out: a known person's surname or first name used
+        alone ("Ruto said" after "President William Ruto"), and a state or capital named on
+        its own ("Nairobi denied the claim")."""
+        people: dict[str, set[str]] = {}
+        for key, record in self.records.items():
+            if record.kind == "Person":
+                for form in (record.label, *record.forms):
+                    for word in form.split()[:: max(1, len(form.split()) - 1)]:
+                        people.setdefault(word, set()).add(key)
+        entity_tokens = {i for ent in self.doc.ents for i in range(ent.start, ent.end)}
+        for token in self.doc:
+            if (
+                token.i in self.by_token
+                or token.i in entity_tokens
+                or token.pos_ != "PROPN"
+                or not token.text[:1].isupper()
+            ):
+                continue
+            span = self.doc[token.i : token.i + 1]
+            named = people.get(token.text, set())
+            if len(named) == 1 and token.i > min(m.start for m in self.mentions):
+                self._mention(span, next(iter(named)), "Person", "name")
+                continue
+            state = self.gazetteer.state(token.text)
+            seat = self.gazetteer.state_by_seat(token.text)
+            if state is not None:
+                self._mention(span, self.state_record(state.code, token.text), "State", "name")
+            elif seat is not None and self._used_as_government(span):
+                self._mention(span, self.state_record(seat.code, token.text), "State", "seat")
+
     def _resolve_acronyms(self) -> None:
         """Merge "Philippine Coast Guard (PCG)" and later "PCG" into one organisation."""
         doc = self.doc
@@ -521,16 +556,20 @@ class ActorTable:
                     continue
                 wanted = self.cues.plural_reference[token.lemma_.lower()]
                 kinds = {"State", "Person", "Organization"} if wanted == "any" else {wanted}
-                actors: list[str] = []
-                for mention in reversed(recent):
-                    if mention.start >= token.sent.start:
-                        continue
-                    if mention.kind in kinds and mention.key not in actors:
-                        actors.append(mention.key)
+                # the latest named before this sentence, else before the words in it ("X met Y
+                # in Z, where the two leaders signed")
+                for limit in (token.sent.start, token.i):
+                    actors: list[str] = []
+                    for mention in reversed(recent):
+                        if mention.start >= limit:
+                            continue
+                        if mention.kind in kinds and mention.key not in actors:
+                            actors.append(mention.key)
+                        if len(actors) == count:
+                            break
                     if len(actors) == count:
+                        self.coref[token.i] = tuple(reversed(actors))
                         break
-                if len(actors) == count:
-                    self.coref[token.i] = tuple(reversed(actors))
 
     def _coordinated_owner(self, token: Token) -> str | None:
         """ "Qatar and its neighbours", "South Korea and its ally": "its" is the state or body
@@ -688,6 +727,19 @@ def _label_votes(spans: list[tuple[Span, str]]) -> dict[str, str]:
         if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
             votes[text] = ranked[0][0]
     return votes
+
+
+def _name_head(token: Token, name: Span, cues: Cues) -> bool:
+    """Whether a proper noun just before a person's name is the start of that name."""
+    return (
+        token.pos_ == "PROPN"
+        and token.dep_ == "compound"
+        and token.head.i in range(name.start, name.end)
+        and not token.ent_type_
+        and token.lower_ not in cues.title_words
+        and token.text[:1].isupper()
+        and token.text.isalpha()
+    )
 
 
 def _part_of_title(span: Span, cues: Cues) -> bool:

@@ -622,6 +622,10 @@ class EventReader:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj" and (place := self._place_named(pobj, states)):
                             return place
+            if trigger.event_type.subtype == "visit" and token.pos_ == "VERB":
+                for child in token.children:  # "to visit Dar es Salaam next month"
+                    if child.dep_ == "dobj" and (place := self._place_named(child)):
+                        return place
             for child in token.children:
                 if (
                     child.dep_ == "prep"

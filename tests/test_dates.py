@@ -47,3 +47,14 @@ def test_resolve_date_rejects_durations_and_nonsense(expression):
 def test_resolve_date_without_publication_keeps_absolute_dates_only():
     assert resolve_date("March 4, 2019", None) == "2019-03-04"
     assert resolve_date("on Saturday", None) is None
+
+
+def test_an_event_still_to_come_takes_the_next_weekday_and_month():
+    tuesday = dt.date(2021, 5, 25)
+    assert resolve_date("on Thursday", tuesday) == "2021-05-20"
+    assert resolve_date("on Thursday", tuesday, ahead=True) == "2021-05-27"
+    assert resolve_date("on Tuesday", tuesday, ahead=True) == "2021-05-25"
+    assert resolve_date("in March", tuesday, ahead=True) == "2022-03"
+    assert resolve_date("in May", tuesday, ahead=True) == "2021-05"
+    assert resolve_date("June 2", tuesday, ahead=True) == "2021-06-02"
+    assert resolve_date("next Thursday", tuesday, ahead=True) == "2021-05-27"

@@ -57,8 +57,11 @@ def _month_precision(year: int, month: int) -> str:
 
 
 def _infer_year(month: int, day: int | None, published: dt.date, direction: str | None) -> int:
-    """The year of a month named without one: the latest not after publication, unless 'next'."""
+    """The year of a month named without one: the latest not after publication, unless 'next'
+    (the first after it) or 'ahead' (the first not before it: an expected event)."""
     named, now = (month, day or 0), (published.month, published.day if day else 0)
+    if direction == "ahead":
+        return published.year + 1 if named < now else published.year
     if direction == "next":
         return published.year + 1 if named <= now else published.year
     if direction == "last" and month >= published.month:
@@ -66,13 +69,18 @@ def _infer_year(month: int, day: int | None, published: dt.date, direction: str 
     return published.year - 1 if named > now else published.year
 
 
-def resolve_date(expression: str, published: dt.date | None) -> str | None:
-    """Resolve a date expression to ISO; ``None`` when it names no calendar date.
+def resolve_date(expression: str, published: dt.date | None, ahead: bool = False) -> str | None:
+    """Resolve a date expression to ISO; ``None`` when it names no calendar date. A weekday or
+    month of an event still to come (``ahead``) is the first one from publication on.
 
     >>> resolve_date("on Saturday", dt.date(2024, 4, 13))
     '2024-04-13'
     >>> resolve_date("In September", dt.date(2024, 4, 13))
     '2023-09'
+    >>> resolve_date("In September", dt.date(2024, 4, 13), ahead=True)
+    '2024-09'
+    >>> resolve_date("on Thursday", dt.date(2021, 5, 25), ahead=True)
+    '2021-05-27'
     >>> resolve_date("March 4", dt.date(2018, 3, 27))
     '2018-03-04'
     """
@@ -92,10 +100,10 @@ def resolve_date(expression: str, published: dt.date | None) -> str | None:
         return match.group(1) if 1800 <= int(match.group(1)) <= 2200 else None
     if match := _DAY_MONTH_YEAR.match(text):
         day, month_name, year = match.groups()
-        return _full_date(int(day), MONTHS[month_name], year, published)
+        return _full_date(int(day), MONTHS[month_name], year, published, ahead)
     if match := _MONTH_DAY_YEAR.match(text):
         month_name, day, year = match.groups()
-        return _full_date(int(day), MONTHS[month_name], year, published)
+        return _full_date(int(day), MONTHS[month_name], year, published, ahead)
     if match := _MONTH_YEAR.match(text):
         direction, month_name, year = match.groups()
         month = MONTHS[month_name]
@@ -103,18 +111,20 @@ def resolve_date(expression: str, published: dt.date | None) -> str | None:
             return _month_precision(int(year), month)
         if published is None:
             return None
-        direction = direction.strip() if direction else None
+        direction = direction.strip() if direction else ("ahead" if ahead else None)
         return _month_precision(_infer_year(month, None, published, direction), month)
     if published is None:
         return None
-    return _relative(text, published)
+    return _relative(text, published, ahead)
 
 
-def _full_date(day: int, month: int, year: str | None, published: dt.date | None) -> str | None:
+def _full_date(
+    day: int, month: int, year: str | None, published: dt.date | None, ahead: bool
+) -> str | None:
     if year:
         resolved_year = int(year)
     elif published is not None:
-        resolved_year = _infer_year(month, day, published, None)
+        resolved_year = _infer_year(month, day, published, "ahead" if ahead else None)
     else:
         return None
     try:
@@ -123,12 +133,14 @@ def _full_date(day: int, month: int, year: str | None, published: dt.date | None
         return None
 
 
-def _relative(text: str, published: dt.date) -> str | None:
+def _relative(text: str, published: dt.date, ahead: bool = False) -> str | None:
     if match := _WEEKDAY_RE.match(text):
         direction, weekday, tail = match.groups()
         if tail and tail.strip() not in {"morning", "afternoon", "evening", "night"}:
             return None
         offset = (published.weekday() - WEEKDAYS[weekday]) % 7
+        if ahead and not direction:
+            offset = -((WEEKDAYS[weekday] - published.weekday()) % 7)
         if direction and direction.strip() == "next":
             offset = -((WEEKDAYS[weekday] - published.weekday()) % 7 or 7)
         elif direction and direction.strip() == "last" and offset == 0:

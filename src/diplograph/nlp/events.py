@@ -666,7 +666,8 @@ class EventReader:
                     return key
         return None
 
-    def _date(self, trigger: Trigger, anchor: Token) -> str | None:
+    def _date(self, trigger: Trigger, anchor: Token, ahead: bool = False) -> str | None:
+        """The date the sentence gives the event; ``ahead`` for an event still to come."""
         allowed = {trigger.token.i, anchor.i}
         for ent in trigger.token.sent.ents:
             if ent.label_ not in {"DATE", "TIME"}:
@@ -674,7 +675,7 @@ class EventReader:
             head = ent.root
             for _ in range(4):
                 if head.i in allowed:
-                    value = resolve_date(ent.text, self.published)
+                    value = resolve_date(ent.text, self.published, ahead)
                     if value:
                         return value
                     break
@@ -685,7 +686,7 @@ class EventReader:
             value
             for ent in trigger.token.sent.ents
             if ent.label_ in {"DATE", "TIME"}
-            and (value := resolve_date(ent.text, self.published)) is not None
+            and (value := resolve_date(ent.text, self.published, ahead)) is not None
         ]
         return dates[0] if len(set(dates)) == 1 else None
 
@@ -889,7 +890,7 @@ class EventReader:
             trigger=trigger.token.text,
             trigger_start=trigger.token.idx,
             location=location,
-            date=self._date(trigger, anchor),
+            date=self._date(trigger, anchor, ahead=modality == "expected"),
             negated=self._negated(trigger, chain),
             modality=modality,
             attributed_to=attributed,

@@ -9,160 +9,31 @@ target, with passives, coordination, relative clauses and control verbs followed
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
 from diplograph.model import Article, Event, Evidence
 from diplograph.nlp.actors import ActorTable
 from diplograph.nlp.dates import resolve_date
-from diplograph.nlp.lexicon import EventType, Lexicon
+from diplograph.nlp.lexicon import Lexicon
+from diplograph.nlp.merge import SYMMETRIC_CATEGORIES, merge_events
+from diplograph.nlp.triggers import (
+    Trigger,
+    find_evaluations,
+    find_triggers,
+    noun_event_type,
+    trigger_lemma,
+)
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 CLAUSE_LINKS = {"conj", "xcomp", "advcl", "pcomp", "ccomp", "relcl", "acl"}
-EVENT_POS = {"VERB", "NOUN", "PROPN", "AUX"}
-ANAPHORIC_DETERMINERS = {"the", "this", "that", "these", "those"}
-SYMMETRIC_CATEGORIES = {"CONSULT", "COOPERATE"}
-#: when one consultation is told with several words, the most specific names it
-SUBTYPE_PRIORITY = {"summit": 0, "meeting": 1, "call": 2, "visit": 3, "talks": 4}
 OBJECT_SIDE_DEPS = {"dobj", "dative", "xcomp", "ccomp", "prep", "attr", "oprd", "pcomp", "acomp"}
 NOUN_OBJECT_SIDE_DEPS = {"prep", "acl", "relcl"}
 
 
-#: categories whose object event is not told as happening
-HYPOTHETICAL_FRAMES = frozenset({"REQUEST", "REJECT", "THREATEN"})
-
-
 #: prepositions that put an event in a place
 LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "off", "outside", "on"})
-
-
-@dataclass(frozen=True)
-class Trigger:
-    """A token that signals an event, with the class it signals and how it was matched."""
-
-    token: Token
-    event_type: EventType
-    form: str  # "verb", "noun" or "phrase"
-    partner: Token | None = None  # the object or particle of a phrase trigger
-
-
-def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
-    """Every trigger in the document, a verb-led one winning over the noun it governs."""
-    triggers: dict[int, Trigger] = {}
-    for token in doc:
-        if token.pos_ not in EVENT_POS or (token.is_stop and token.pos_ not in {"VERB", "NOUN"}):
-            continue
-        lemma = _lemma(token)
-        if token.pos_ in {"VERB", "AUX"}:
-            for child in token.children:
-                if child.dep_ in {"dobj", "prt", "prep", "attr", "nsubjpass", "dative"}:
-                    phrase, partner = None, child
-                    for candidate in (child, *child.conjuncts):
-                        phrase = lexicon.phrases.get((lemma, _lemma(candidate)))
-                        if phrase is not None:
-                            break
-                    if phrase is None and child.dep_ == "prep":
-                        pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                        if pobj is not None:
-                            phrase, partner = lexicon.phrases.get((lemma, _lemma(pobj))), pobj
-                    if phrase is not None:
-                        triggers[token.i] = Trigger(token, phrase, "phrase", partner)
-                        break
-            else:
-                verb = lexicon.verbs.get(lemma)
-                if token.dep_ == "acl" and token.tag_ == "VBG":
-                    verb = None  # "the coalition fighting in Yemen" describes, does not tell
-                if verb is not None and token.pos_ == "VERB":
-                    triggers[token.i] = Trigger(token, verb, "verb")
-            continue
-        noun = _noun_type(token, lexicon)
-        if noun is not None and not _anaphoric(token):
-            triggers[token.i] = Trigger(token, noun, "noun")
-    # a noun that a verb trigger acts upon ("condemned the attack", "lift the ban") is the
-    # object of that event, not an event of its own
-    result = []
-    for trigger in triggers.values():
-        if trigger.form == "noun":
-            noun = trigger.token
-            governor = noun.head if noun.dep_ in {"dobj", "nsubjpass", "attr", "oprd"} else None
-            if noun.dep_ == "pobj" and noun.head.dep_ == "prep":  # "called for talks"
-                governor = noun.head.head
-            other = triggers.get(governor.i) if governor is not None else None
-            if other is not None and other.form != "noun":
-                # what is asked for, refused or threatened has not happened ("ruled out talks
-                # with Putin"); an act on an event with its own actors tells that event too
-                if other.event_type.category in HYPOTHETICAL_FRAMES:
-                    continue
-                if noun.dep_ != "pobj" and not _has_participant(noun):
-                    continue
-            if any(t.partner == trigger.token for t in triggers.values()):
-                continue
-            if (
-                noun.dep_ == "dobj"
-                and noun.head.pos_ == "VERB"
-                and noun.head.i not in triggers
-                and _lemma(noun.head) not in lexicon.cues.light_verbs
-            ):  # "scrapping the agreements", "study the deal": a thing, not its telling
-                continue
-        result.append(trigger)
-    # what a request asks for ("urged Beijing to lift the ban") has not happened
-    requested = {
-        t.token.i
-        for t in result
-        if (complement := _complement(t.token)) is not None
-        and (asker := triggers.get(complement.head.i)) is not None
-        and asker.event_type.category == "REQUEST"
-    }
-    # "agreed to restore relations" tells the restoring, as expected; the agreeing is its frame
-    framing = {
-        t.token.head.i
-        for t in result
-        if t.token.dep_ == "xcomp"
-        and (frame := triggers.get(t.token.head.i)) is not None
-        and frame.form == "verb"
-        and _lemma(frame.token) in lexicon.cues.framing_verbs
-        and t.event_type.category not in {"AGREE", "REQUEST"}
-    }
-    return sorted(
-        (t for t in result if t.token.i not in requested | framing), key=lambda t: t.token.i
-    )
-
-
-def find_evaluations(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[Trigger]:
-    """Judgements that are acts: "called the deal a historic mistake", "described the move as
-    an attempt to usurp power" (criticism), "called the expansion historic" (praise), and a
-    speaker's "said the measures were unjustified". ``taken`` holds tokens already triggers."""
-    cues = lexicon.cues
-    found = []
-    for token in doc:
-        if token.i in taken or token.pos_ != "VERB":
-            continue
-        lemma = _lemma(token)
-        judged: list[Token] = []
-        if lemma in cues.evaluation_verbs:
-            for child in token.children:
-                if child.dep_ in {"oprd", "xcomp", "acomp", "attr", "ccomp"}:
-                    judged.append(child)
-                elif child.dep_ == "prep" and child.lower_ == "as":
-                    judged += [c for c in child.children if c.dep_ == "pobj"]
-        elif lemma in cues.speech_verbs:
-            for clause in (c for c in token.children if c.dep_ == "ccomp"):
-                if clause.lemma_ == "be" and any(c.dep_ == "nsubj" for c in clause.children):
-                    judged += [c for c in clause.children if c.dep_ in {"acomp", "attr"}]
-        words = {
-            _lemma(word)
-            for head in judged
-            for word in (head, *head.children, *(g for c in head.children for g in c.children))
-            if word.dep_ in {"ROOT", "oprd", "xcomp", "acomp", "attr", "ccomp", "pobj", "amod"}
-            or word.i == head.i
-            or word.pos_ in {"VERB", "ADJ", "NOUN"}
-        }
-        if words & cues.negative_evaluations:
-            found.append(Trigger(token, lexicon.by_subtype("ACCUSE", "criticism"), "verb"))
-        elif words & cues.positive_evaluations:
-            found.append(Trigger(token, lexicon.by_subtype("SUPPORT", "praise"), "verb"))
-    return found
 
 
 #: how often an event read this way was right on the hand-annotated development corpus
@@ -224,54 +95,6 @@ def _under_allegation(token: Token, allege_words: frozenset[str]) -> bool:
     return False
 
 
-def _anaphoric(noun: Token) -> bool:
-    """ "the agreement", "that deal": a noun that refers back to an event already told,
-    with no participant of its own in the phrase."""
-    if not any(c.dep_ == "det" and c.lower_ in ANAPHORIC_DETERMINERS for c in noun.children):
-        return False
-    return not _has_participant(noun)
-
-
-def _has_participant(noun: Token) -> bool:
-    """Whether an event noun names a participant of its own ("Iran's attack", "talks with")."""
-    return any(
-        (c.dep_ in {"poss", "compound", "amod", "nmod"} and c.ent_type_)
-        or (
-            c.dep_ == "prep"
-            and c.lower_ in {"by", "with", "between", "to", "on", "against", "among"}
-        )
-        for c in noun.children
-    )
-
-
-def _complement(token: Token) -> Token | None:
-    """The infinitive complement a verb is, or is coordinated in ("urged X to sit down and
-    settle": both)."""
-    while token.dep_ == "conj" and token.head != token:
-        token = token.head
-    return token if token.dep_ == "xcomp" else None
-
-
-def _lemma(token: Token) -> str:
-    lemma = token.lemma_.lower() if token.lemma_ else token.lower_
-    doc = token.doc
-    if token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 1].whitespace_ == "":
-        return f"{doc[token.i - 2].lower_}-{lemma}"
-    return lemma
-
-
-def _noun_type(token: Token, lexicon: Lexicon) -> EventType | None:
-    lemma = _lemma(token)
-    modifiers = [c for c in token.lefts if c.dep_ in {"compound", "amod", "nmod"}]
-    for modifier in modifiers:
-        hit = lexicon.nouns.get((_lemma(modifier), lemma))
-        if hit is not None:
-            return hit
-    if token.pos_ == "PROPN":
-        return None
-    return lexicon.nouns.get((lemma,))
-
-
 def _governing_verb(token: Token) -> Token | None:
     """The verb whose object or prepositional object this noun is."""
     current = token
@@ -331,9 +154,9 @@ class EventReader:
 
     def _echoes(self, token: Token) -> bool:
         """ "followed suit", "did the same": a verb that repeats the act told before it."""
-        lemma = _lemma(token)
+        lemma = trigger_lemma(token)
         return token.pos_ in {"VERB", "AUX"} and any(
-            (lemma, _lemma(child)) in self.cues.echo_phrases for child in token.children
+            (lemma, trigger_lemma(child)) in self.cues.echo_phrases for child in token.children
         )
 
     def _echo(self, token: Token) -> Event | None:
@@ -776,7 +599,7 @@ class EventReader:
                 told
                 for child in token.children
                 if child.dep_ in {"dobj", "nsubjpass"}
-                and (told := _noun_type(child, self.lexicon)) is not None
+                and (told := noun_event_type(child, self.lexicon)) is not None
                 and told.category != event.category  # "paid a visit" is the visit
             ]
             if not named:
@@ -907,73 +730,3 @@ def sentence_evidence(sentence: Span, doc_id: str, text: str) -> Evidence:
     while end > start and parsed[end - 1].isspace():
         end -= 1
     return Evidence(doc_id, text[start:end], start, end)
-
-
-def _compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    return not a or not b or bool(set(a) & set(b))
-
-
-def _mergeable(first: Event, second: Event) -> bool:
-    if (first.category, first.negated, first.modality) != (
-        second.category,
-        second.negated,
-        second.modality,
-    ):
-        return False
-    if first.date and second.date and first.date != second.date:
-        return False
-    same_class = first.event_class == second.event_class
-    if same_class and first.subtype == "agreement" and not first.target and not second.target:
-        return set(first.source) == set(second.source)  # the same parties, the same agreement
-    if first.category in SYMMETRIC_CATEGORIES:
-        one, other = set(first.source + first.target), set(second.source + second.target)
-        return one == other or (same_class and (one <= other or other <= one))
-    return (
-        same_class
-        and _compatible(first.source, second.source)
-        and _compatible(first.target, second.target)
-        and (set(first.source) | set(first.target)) & (set(second.source) | set(second.target))
-        != set()
-    )
-
-
-def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
-    return a + tuple(k for k in b if k not in a)
-
-
-def merge_events(events: list[Event]) -> list[Event]:
-    """One event per real event: the same class and compatible actors told twice are one;
-    consultations of the same actors told as a meeting and as talks are one meeting."""
-    merged = list(events)
-    changed = True
-    while changed:
-        changed = False
-        result: list[Event] = []
-        for event in merged:
-            for index, kept in enumerate(result):
-                if _mergeable(kept, event):
-                    result[index] = _merge(kept, event)
-                    changed = True
-                    break
-            else:
-                result.append(event)
-        merged = result
-    return merged
-
-
-def _merge(kept: Event, other: Event) -> Event:
-    evidence = kept.evidence + tuple(e for e in other.evidence if e not in kept.evidence)
-    rank = SUBTYPE_PRIORITY.get
-    preferred = other if rank(other.subtype, 9) < rank(kept.subtype, 9) else kept
-    return replace(
-        kept,
-        event_class=preferred.event_class,
-        subtype=preferred.subtype,
-        source=_union(kept.source, other.source),
-        target=_union(kept.target, other.target),
-        evidence=evidence,
-        location=kept.location or other.location,
-        date=kept.date or other.date,
-        attributed_to=kept.attributed_to or other.attributed_to,
-        confidence=round(min(0.95, max(kept.confidence, other.confidence) + 0.2), 2),
-    )

@@ -1,0 +1,199 @@
+"""Triggers: the words that tell an event, from the ontology's lexicon and the cue lexicons.
+
+A trigger is a verb ("met"), an event noun ("talks", "the visit by Zhao"), a verb with its
+object or particle ("imposed sanctions", "called on"), or a judgement ("called the deal a
+mistake"). What a trigger only refers to (an event asked for, refused, or named as a thing)
+is left out here, so each trigger found tells an event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from diplograph.nlp.lexicon import EventType, Lexicon
+
+EVENT_POS = {"VERB", "NOUN", "PROPN", "AUX"}
+ANAPHORIC_DETERMINERS = {"the", "this", "that", "these", "those"}
+#: categories whose object event is not told as happening
+HYPOTHETICAL_FRAMES = frozenset({"REQUEST", "REJECT", "THREATEN"})
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A token that signals an event, with the class it signals and how it was matched."""
+
+    token: Token
+    event_type: EventType
+    form: str  # "verb", "noun" or "phrase"
+    partner: Token | None = None  # the object or particle of a phrase trigger
+
+
+def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
+    """Every trigger in the document, a verb-led one winning over the noun it governs."""
+    triggers: dict[int, Trigger] = {}
+    for token in doc:
+        if token.pos_ not in EVENT_POS or (token.is_stop and token.pos_ not in {"VERB", "NOUN"}):
+            continue
+        lemma = trigger_lemma(token)
+        if token.pos_ in {"VERB", "AUX"}:
+            for child in token.children:
+                if child.dep_ in {"dobj", "prt", "prep", "attr", "nsubjpass", "dative"}:
+                    phrase, partner = None, child
+                    for candidate in (child, *child.conjuncts):
+                        phrase = lexicon.phrases.get((lemma, trigger_lemma(candidate)))
+                        if phrase is not None:
+                            break
+                    if phrase is None and child.dep_ == "prep":
+                        pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                        if pobj is not None:
+                            key = (lemma, trigger_lemma(pobj))
+                            phrase, partner = lexicon.phrases.get(key), pobj
+                    if phrase is not None:
+                        triggers[token.i] = Trigger(token, phrase, "phrase", partner)
+                        break
+            else:
+                verb = lexicon.verbs.get(lemma)
+                if token.dep_ == "acl" and token.tag_ == "VBG":
+                    verb = None  # "the coalition fighting in Yemen" describes, does not tell
+                if verb is not None and token.pos_ == "VERB":
+                    triggers[token.i] = Trigger(token, verb, "verb")
+            continue
+        noun = noun_event_type(token, lexicon)
+        if noun is not None and not _anaphoric(token):
+            triggers[token.i] = Trigger(token, noun, "noun")
+    # a noun that a verb trigger acts upon ("condemned the attack", "lift the ban") is the
+    # object of that event, not an event of its own
+    result = []
+    for trigger in triggers.values():
+        if trigger.form == "noun":
+            noun = trigger.token
+            governor = noun.head if noun.dep_ in {"dobj", "nsubjpass", "attr", "oprd"} else None
+            if noun.dep_ == "pobj" and noun.head.dep_ == "prep":  # "called for talks"
+                governor = noun.head.head
+            other = triggers.get(governor.i) if governor is not None else None
+            if other is not None and other.form != "noun":
+                # what is asked for, refused or threatened has not happened ("ruled out talks
+                # with Putin"); an act on an event with its own actors tells that event too
+                if other.event_type.category in HYPOTHETICAL_FRAMES:
+                    continue
+                if noun.dep_ != "pobj" and not _has_participant(noun):
+                    continue
+            if any(t.partner == trigger.token for t in triggers.values()):
+                continue
+            if (
+                noun.dep_ == "dobj"
+                and noun.head.pos_ == "VERB"
+                and noun.head.i not in triggers
+                and trigger_lemma(noun.head) not in lexicon.cues.light_verbs
+            ):  # "scrapping the agreements", "study the deal": a thing, not its telling
+                continue
+        result.append(trigger)
+    # what a request asks for ("urged Beijing to lift the ban") has not happened
+    requested = {
+        t.token.i
+        for t in result
+        if (complement := _complement(t.token)) is not None
+        and (asker := triggers.get(complement.head.i)) is not None
+        and asker.event_type.category == "REQUEST"
+    }
+    # "agreed to restore relations" tells the restoring, as expected; the agreeing is its frame
+    framing = {
+        t.token.head.i
+        for t in result
+        if t.token.dep_ == "xcomp"
+        and (frame := triggers.get(t.token.head.i)) is not None
+        and frame.form == "verb"
+        and trigger_lemma(frame.token) in lexicon.cues.framing_verbs
+        and t.event_type.category not in {"AGREE", "REQUEST"}
+    }
+    return sorted(
+        (t for t in result if t.token.i not in requested | framing), key=lambda t: t.token.i
+    )
+
+
+def find_evaluations(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[Trigger]:
+    """Judgements that are acts: "called the deal a historic mistake", "described the move as
+    an attempt to usurp power" (criticism), "called the expansion historic" (praise), and a
+    speaker's "said the measures were unjustified". ``taken`` holds tokens already triggers."""
+    cues = lexicon.cues
+    found = []
+    for token in doc:
+        if token.i in taken or token.pos_ != "VERB":
+            continue
+        lemma = trigger_lemma(token)
+        judged: list[Token] = []
+        if lemma in cues.evaluation_verbs:
+            for child in token.children:
+                if child.dep_ in {"oprd", "xcomp", "acomp", "attr", "ccomp"}:
+                    judged.append(child)
+                elif child.dep_ == "prep" and child.lower_ == "as":
+                    judged += [c for c in child.children if c.dep_ == "pobj"]
+        elif lemma in cues.speech_verbs:
+            for clause in (c for c in token.children if c.dep_ == "ccomp"):
+                if clause.lemma_ == "be" and any(c.dep_ == "nsubj" for c in clause.children):
+                    judged += [c for c in clause.children if c.dep_ in {"acomp", "attr"}]
+        words = {
+            trigger_lemma(word)
+            for head in judged
+            for word in (head, *head.children, *(g for c in head.children for g in c.children))
+            if word.dep_ in {"ROOT", "oprd", "xcomp", "acomp", "attr", "ccomp", "pobj", "amod"}
+            or word.i == head.i
+            or word.pos_ in {"VERB", "ADJ", "NOUN"}
+        }
+        if words & cues.negative_evaluations:
+            found.append(Trigger(token, lexicon.by_subtype("ACCUSE", "criticism"), "verb"))
+        elif words & cues.positive_evaluations:
+            found.append(Trigger(token, lexicon.by_subtype("SUPPORT", "praise"), "verb"))
+    return found
+
+
+def _anaphoric(noun: Token) -> bool:
+    """ "the agreement", "that deal": a noun that refers back to an event already told,
+    with no participant of its own in the phrase."""
+    if not any(c.dep_ == "det" and c.lower_ in ANAPHORIC_DETERMINERS for c in noun.children):
+        return False
+    return not _has_participant(noun)
+
+
+def _has_participant(noun: Token) -> bool:
+    """Whether an event noun names a participant of its own ("Iran's attack", "talks with")."""
+    return any(
+        (c.dep_ in {"poss", "compound", "amod", "nmod"} and c.ent_type_)
+        or (
+            c.dep_ == "prep"
+            and c.lower_ in {"by", "with", "between", "to", "on", "against", "among"}
+        )
+        for c in noun.children
+    )
+
+
+def _complement(token: Token) -> Token | None:
+    """The infinitive complement a verb is, or is coordinated in ("urged X to sit down and
+    settle": both)."""
+    while token.dep_ == "conj" and token.head != token:
+        token = token.head
+    return token if token.dep_ == "xcomp" else None
+
+
+def trigger_lemma(token: Token) -> str:
+    """The lemma a trigger is looked up by ("anti-government" keeps its prefix)."""
+    lemma = token.lemma_.lower() if token.lemma_ else token.lower_
+    doc = token.doc
+    if token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 1].whitespace_ == "":
+        return f"{doc[token.i - 2].lower_}-{lemma}"
+    return lemma
+
+
+def noun_event_type(token: Token, lexicon: Lexicon) -> EventType | None:
+    """The event class an event noun names, with its modifier ("trade war") if listed."""
+    lemma = trigger_lemma(token)
+    modifiers = [c for c in token.lefts if c.dep_ in {"compound", "amod", "nmod"}]
+    for modifier in modifiers:
+        hit = lexicon.nouns.get((trigger_lemma(modifier), lemma))
+        if hit is not None:
+            return hit
+    if token.pos_ == "PROPN":
+        return None
+    return lexicon.nouns.get((lemma,))

@@ -224,3 +224,13 @@ def test_actors_names_the_recogniser_missed_are_recovered(nlp):
     visit = events(extraction, "CONSULT")[-1]
     assert visit.source == ("person/william-ruto",) and visit.modality == "expected"
     assert extraction.actors and visit.location.startswith("place/geonames-")
+
+
+def test_events_a_participle_after_a_parenthetical_speaker_belongs_to_the_report(nlp):
+    text = (
+        "Azerbaijani forces shelled Armenian towns, the Armenian defence ministry said on "
+        "Tuesday, killing 49 soldiers in the worst fighting since 2020."
+    )
+    attacks = events(read(nlp, text), "ASSAULT")
+    assert attacks and all(a.source == ("state/AZE",) for a in attacks)
+    assert all(a.date == "2021-06-01" for a in attacks)  # the Tuesday, not 2020

@@ -420,9 +420,9 @@ class ActorTable:
             self._mention(span, key, "Person", "name")
 
     def _resolve_missed_names(self) -> None:
-        """Proper nouns the recogniser left out: a known person's surname or first name used
-        alone ("Ruto said" after "President William Ruto"), and a state or capital named on
-        its own ("Nairobi denied the claim")."""
+        """Names the recogniser left out: a known person's surname or first name used alone
+        ("Ruto said" after "President William Ruto"), a state or capital named on its own
+        ("Nairobi denied the claim"), and a state's demonym ("Azerbaijani forces")."""
         people: dict[str, set[str]] = {}
         for key, record in self.records.items():
             if record.kind == "Person":
@@ -434,11 +434,17 @@ class ActorTable:
             if (
                 token.i in self.by_token
                 or token.i in entity_tokens
-                or token.pos_ != "PROPN"
+                or token.pos_ not in {"PROPN", "ADJ"}
                 or not token.text[:1].isupper()
             ):
                 continue
             span = self.doc[token.i : token.i + 1]
+            if token.pos_ == "ADJ":  # "Azerbaijani forces" where the recogniser saw nothing
+                demonym = self.gazetteer.state_by_demonym(token.text)
+                if demonym is not None:
+                    key = self.state_record(demonym.code, None, named=False)
+                    self._mention(span, key, "State", "demonym")
+                continue
             named = people.get(token.text, set())
             if len(named) == 1 and token.i > min(m.start for m in self.mentions):
                 self._mention(span, next(iter(named)), "Person", "name")

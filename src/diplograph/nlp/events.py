@@ -32,6 +32,8 @@ OBJECT_SIDE_DEPS = {"dobj", "dative", "xcomp", "ccomp", "prep", "attr", "oprd", 
 NOUN_OBJECT_SIDE_DEPS = {"prep", "acl", "relcl"}
 
 
+#: prepositions whose date bounds a span of time rather than dating the event
+SPAN_PREPOSITIONS = frozenset({"since", "until", "till", "through", "throughout"})
 #: prepositions that put an event in a place
 LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "off", "outside", "on"})
 
@@ -302,6 +304,11 @@ class EventReader:
             sent = next((c for c in verb.head.children if c.dep_ == "dobj"), None)
             if sent is not None:
                 return sent
+        if verb.dep_ == "advcl" and verb.head.lemma_ in self.cues.speech_verbs:
+            # "X shelled the towns, the ministry said, killing 49": X kills, not the speaker
+            told = next((c for c in verb.head.children if c.dep_ == "ccomp"), None)
+            if told is not None and told.i < verb.head.i < verb.i:
+                return self._subject(told, depth + 1)
         if verb.dep_ in {"conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
             return self._subject(verb.head, depth + 1)
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
@@ -492,9 +499,13 @@ class EventReader:
     def _date(self, trigger: Trigger, anchor: Token, ahead: bool = False) -> str | None:
         """The date the sentence gives the event; ``ahead`` for an event still to come."""
         allowed = {trigger.token.i, anchor.i}
-        for ent in trigger.token.sent.ents:
-            if ent.label_ not in {"DATE", "TIME"}:
-                continue
+        told = [
+            ent
+            for ent in trigger.token.sent.ents
+            if ent.label_ in {"DATE", "TIME"}
+            and not (ent.root.dep_ == "pobj" and ent.root.head.lower_ in SPAN_PREPOSITIONS)
+        ]  # "the worst fighting since 2020" is not dated 2020
+        for ent in told:
             head = ent.root
             for _ in range(4):
                 if head.i in allowed:
@@ -505,12 +516,7 @@ class EventReader:
                 if head.head == head or (head.pos_ in {"VERB", "AUX"} and head.i not in allowed):
                     break
                 head = head.head
-        dates = [
-            value
-            for ent in trigger.token.sent.ents
-            if ent.label_ in {"DATE", "TIME"}
-            and (value := resolve_date(ent.text, self.published, ahead)) is not None
-        ]
+        dates = [value for ent in told if (value := resolve_date(ent.text, self.published, ahead))]
         return dates[0] if len(set(dates)) == 1 else None
 
     def _negated(self, trigger: Trigger, chain: list[Token]) -> bool:

@@ -234,3 +234,14 @@ def test_events_a_participle_after_a_parenthetical_speaker_belongs_to_the_report
     attacks = events(read(nlp, text), "ASSAULT")
     assert attacks and all(a.source == ("state/AZE",) for a in attacks)
     assert all(a.date == "2021-06-01" for a in attacks)  # the Tuesday, not 2020
+
+
+def test_actors_both_sides_are_the_articles_protagonists(nlp):
+    text = (
+        "Azerbaijani forces shelled Armenian towns. Baku accused Yerevan of provocations, "
+        "and Armenia asked Russia for help. France voiced concern. "
+        "The Kremlin urged both sides to show restraint."
+    )
+    appeal = events(read(nlp, text), "REQUEST")[-1]
+    assert appeal.source == ("state/RUS",)
+    assert set(appeal.target) == {"state/ARM", "state/AZE"}

@@ -498,12 +498,14 @@ class ActorTable:
         doc = self.doc
         ordered = sorted(self.mentions, key=lambda m: m.start)
         position = 0
-        recent: list[Mention] = []
+        recent: list[Mention] = []  # mentions so far that a pronoun can stand for
+        named: list[Mention] = []  # every mention so far, demonyms too ("Tanzanian trucks")
         speakers: list[tuple[int, str]] = []  # people as subjects, named or referred to
         named_as: dict[str, str] = {}  # definite descriptions resolved so far, by lemma
         for token in doc:
             while position < len(ordered) and ordered[position].start <= token.i:
                 mention = ordered[position]
+                named.append(mention)
                 if mention.via != "demonym":
                     recent.append(mention)
                     root = doc[mention.start : mention.end].root
@@ -562,19 +564,12 @@ class ActorTable:
                     continue
                 wanted = self.cues.plural_reference[token.lemma_.lower()]
                 kinds = {"State", "Person", "Organization"} if wanted == "any" else {wanted}
-                # the latest named before this sentence, else before the words in it ("X met Y
-                # in Z, where the two leaders signed")
+                # the most named so far ("both sides": the article's two protagonists), before
+                # this sentence, else before the words in it ("X met Y, where the two leaders")
                 for limit in (token.sent.start, token.i):
-                    actors: list[str] = []
-                    for mention in reversed(recent):
-                        if mention.start >= limit:
-                            continue
-                        if mention.kind in kinds and mention.key not in actors:
-                            actors.append(mention.key)
-                        if len(actors) == count:
-                            break
-                    if len(actors) == count:
-                        self.coref[token.i] = tuple(reversed(actors))
+                    actors = _most_named(named, kinds, limit, count)
+                    if actors:
+                        self.coref[token.i] = actors
                         break
 
     def _coordinated_owner(self, token: Token) -> str | None:
@@ -647,6 +642,26 @@ def _last(recent: list[Mention], kinds: set[str], token: Token, same_or_previous
         if mention.kind in kinds:
             return mention.key
     return None
+
+
+def _most_named(
+    named: list[Mention], kinds: set[str], limit: int, count: int
+) -> tuple[str, ...] | None:
+    """The ``count`` actors of those kinds named most often before token ``limit`` (the later
+    named first among equals), in the order the article first names them."""
+    times: dict[str, int] = {}
+    last: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for mention in named:
+        if mention.start >= limit or mention.kind not in kinds:
+            continue
+        times[mention.key] = times.get(mention.key, 0) + 1
+        last[mention.key] = mention.start
+        first.setdefault(mention.key, mention.start)
+    if len(times) < count:
+        return None
+    chosen = sorted(times, key=lambda key: (-times[key], -last[key]))[:count]
+    return tuple(sorted(chosen, key=first.__getitem__))
 
 
 def _last_speaker(speakers: list[tuple[int, str]], token: Token) -> str | None:

@@ -245,3 +245,16 @@ def test_actors_both_sides_are_the_articles_protagonists(nlp):
     appeal = events(read(nlp, text), "REQUEST")[-1]
     assert appeal.source == ("state/RUS",)
     assert set(appeal.target) == {"state/ARM", "state/AZE"}
+
+
+def test_events_counterfactuals_and_dates_of_neighbouring_clauses(nlp):
+    text = (
+        "Russia vetoed a resolution that would have extended aid deliveries into Syria. "
+        "The agency said it had delivered food in May, and Germany pledged more aid."
+    )
+    extraction = read(nlp, text)
+    assert not [e for e in extraction.events if e.trigger == "extended"]
+    (pledge,) = events(extraction, "AGREE")
+    assert pledge.source == ("state/DEU",) and pledge.date is None
+    (hosting,) = events(read(nlp, "Turkey hosts the crossing. Iran hosted the summit."), "CONSULT")
+    assert hosting.source == ("state/IRN",)

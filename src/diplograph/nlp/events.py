@@ -115,6 +115,31 @@ def _governing_verb(token: Token) -> Token | None:
     return None
 
 
+def _dates_clause_of(date: Token, trigger: Token, lexicon: Lexicon) -> bool:
+    """Whether a date can date the trigger: not when it modifies a clause beside it, one
+    that describes a thing ("curbs imposed in 2019"; but "the meeting, which took place on
+    Saturday" dates the meeting), reports ("said it had delivered food last month, and X
+    pledged") or is coordinated with it."""
+    head = date
+    while head.pos_ not in {"VERB", "AUX"} and head.head != head:
+        head = head.head
+    if head.pos_ not in {"VERB", "AUX"} or head == trigger or head.is_ancestor(trigger):
+        return True
+    if head.dep_ in {"relcl", "acl"}:
+        return noun_event_type(head.head, lexicon) is not None
+    return head.dep_ not in {"ccomp", "conj", "xcomp"}
+
+
+def _counterfactual(verb: Token) -> bool:
+    """ "would have extended", "could have stopped": what did not happen."""
+    auxiliaries = [c.lower_ for c in verb.children if c.dep_ == "aux"]
+    return (
+        verb.tag_ == "VBN"
+        and "have" in auxiliaries
+        and any(a in {"would", "could", "might", "should"} for a in auxiliaries)
+    )
+
+
 class EventReader:
     """Reads the events of one article from its parse and its resolved actors."""
 
@@ -516,7 +541,14 @@ class EventReader:
                 if head.head == head or (head.pos_ in {"VERB", "AUX"} and head.i not in allowed):
                     break
                 head = head.head
-        dates = [value for ent in told if (value := resolve_date(ent.text, self.published, ahead))]
+        # else the one date of a clause the trigger is part of, not of one beside it ("X said
+        # it had delivered food last month, and Germany pledged aid")
+        dates = [
+            value
+            for ent in told
+            if _dates_clause_of(ent.root, trigger.token, self.lexicon)
+            and (value := resolve_date(ent.text, self.published, ahead))
+        ]
         return dates[0] if len(set(dates)) == 1 else None
 
     def _negated(self, trigger: Trigger, chain: list[Token]) -> bool:
@@ -645,7 +677,26 @@ class EventReader:
                 return [mention.key]
         return []
 
+    def _hosts_a_thing(self, trigger: Trigger) -> bool:
+        """ "Turkey hosts the crossing", "received the award": hosting what is neither an actor
+        nor an event is no visit."""
+        token = trigger.token
+        if (
+            trigger.event_type.subtype != "visit"
+            or trigger_lemma(token) not in self.cues.hosting_verbs
+        ):
+            return False
+        hosted = next((c for c in token.children if c.dep_ == "dobj"), None)
+        return (
+            hosted is not None
+            and not self.actors_of(hosted)
+            and noun_event_type(hosted, self.lexicon) is None
+            and hosted.lemma_.lower() not in self.cues.agent_nouns
+        )
+
     def _event(self, trigger: Trigger) -> Event | None:
+        if self._hosts_a_thing(trigger):
+            return None
         source, target, anchor = self._arguments(trigger)
         target = [k for k in target if k not in source]
         own = {f"state/{self.table.records[k].state}" for k in source}
@@ -669,6 +720,8 @@ class EventReader:
         chain = self._clause_chain(anchor)
         if trigger.token not in chain:
             chain.insert(0, trigger.token)
+        if _counterfactual(trigger.token):
+            return None  # "a resolution that would have extended aid": it did not
         location = self._location(trigger, anchor, target)
         modality, reporter = self._modality(trigger, chain)
         attributed = reporter or self._attribution(trigger)

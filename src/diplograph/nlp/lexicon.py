@@ -48,6 +48,7 @@ class Cues:
     counterpart_categories: frozenset[str]
     framing_verbs: frozenset[str]
     echo_phrases: frozenset[tuple[str, str]]
+    hosting_verbs: frozenset[str]
     evaluation_verbs: frozenset[str]
     negative_evaluations: frozenset[str]
     positive_evaluations: frozenset[str]
@@ -146,6 +147,7 @@ def load_cues() -> Cues:
             "speech_verbs",
             "counterpart_categories",
             "framing_verbs",
+            "hosting_verbs",
             "evaluation_verbs",
             "negative_evaluations",
             "positive_evaluations",

@@ -258,3 +258,16 @@ def test_events_counterfactuals_and_dates_of_neighbouring_clauses(nlp):
     assert pledge.source == ("state/DEU",) and pledge.date is None
     (hosting,) = events(read(nlp, "Turkey hosts the crossing. Iran hosted the summit."), "CONSULT")
     assert hosting.source == ("state/IRN",)
+
+
+def test_actors_his_country_is_the_speakers_state(nlp):
+    text = (
+        "Philippine Defence Secretary Gilberto Teodoro said his country would not accept "
+        "China's demands, and American and Filipino troops held drills with Japan."
+    )
+    extraction = read(nlp, text)
+    (refusal,) = events(extraction, "REJECT")
+    assert refusal.source == ("person/gilberto-teodoro",) or refusal.source == ("state/PHL",)
+    drills = [e for e in extraction.events if "state/JPN" in e.source + e.target]
+    assert drills and {"state/USA", "state/PHL"} <= set(drills[0].source + drills[0].target)
+    assert not drills[0].negated and drills[0].modality == "asserted"  # its own clause

@@ -429,7 +429,12 @@ class ActorTable:
                 for form in (record.label, *record.forms):
                     for word in form.split()[:: max(1, len(form.split()) - 1)]:
                         people.setdefault(word, set()).add(key)
-        entity_tokens = {i for ent in self.doc.ents for i in range(ent.start, ent.end)}
+        entity_tokens = {  # a demonym the recogniser took for a language ("Filipino troops")
+            i
+            for ent in self.doc.ents
+            if ent.label_ != "LANGUAGE"
+            for i in range(ent.start, ent.end)
+        }
         for token in self.doc:
             if (
                 token.i in self.by_token

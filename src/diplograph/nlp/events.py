@@ -300,11 +300,22 @@ class EventReader:
                     return found
         for child in head.children:
             if child.dep_ in {"poss", "compound", "amod", "nmod"}:
-                mention = table.by_token.get(child.i)
-                if mention is not None and mention.kind != "Place":
-                    return [mention.key]
+                named = [  # "American and Filipino troops": both
+                    m.key
+                    for t in (child, *child.conjuncts)
+                    if (m := table.by_token.get(t.i)) is not None and m.kind != "Place"
+                ]
+                if named:
+                    return named
                 if child.i in table.coref and child.dep_ == "poss":
-                    return list(table.coref[child.i])
+                    owners = list(table.coref[child.i])
+                    if self.cues.definite_reference.get(head.lemma_.lower()) == "State" and all(
+                        table.records[k].state for k in owners
+                    ):  # "his country", "their governments": the owners' states
+                        return list(
+                            dict.fromkeys(f"state/{table.records[k].state}" for k in owners)
+                        )
+                    return owners
         return []
 
     def _subject(self, verb: Token, depth: int = 0) -> Token | None:
@@ -329,8 +340,12 @@ class EventReader:
             sent = next((c for c in verb.head.children if c.dep_ == "dobj"), None)
             if sent is not None:
                 return sent
-        if verb.dep_ == "advcl" and verb.head.lemma_ in self.cues.speech_verbs:
-            # "X shelled the towns, the ministry said, killing 49": X kills, not the speaker
+        if (
+            verb.dep_ == "advcl"
+            and verb.head.lemma_ in self.cues.speech_verbs
+            and verb.lemma_ not in self.cues.speech_verbs
+            and not any(c.dep_ == "ccomp" for c in verb.children)
+        ):  # "X shelled the towns, the ministry said, killing 49": X kills, not the speaker
             told = next((c for c in verb.head.children if c.dep_ == "ccomp"), None)
             if told is not None and told.i < verb.head.i < verb.i:
                 return self._subject(told, depth + 1)
@@ -451,6 +466,8 @@ class EventReader:
         chain = [anchor]
         current = anchor
         for _ in range(4):
+            if current.dep_ == "conj" and any(c.dep_ in SUBJECT_DEPS for c in current.children):
+                break  # "X would not accept it, and Y held drills": Y's clause is its own
             if current.dep_ in {"xcomp", "pcomp", "prep", "pobj", "dobj", "conj", "acl", "advcl"}:
                 current = current.head
                 chain.append(current)

@@ -117,7 +117,14 @@ def child(args: argparse.Namespace) -> None:
         seconds = time.perf_counter() - start
     else:
         from diplograph import api
+        from diplograph.gazetteer import Gazetteer
+        from diplograph.nlp.lexicon import load_lexicon
+        from diplograph.rdf.store import with_writer
 
+        # start-up, like the model's load on both sides, is left out: the resources read once
+        # per process, and a store that exists (its ontology loaded)
+        Gazetteer.load(), load_lexicon()
+        with_writer(args.store, lambda store: None)
         start = time.perf_counter()
         api.build([args.corpus], store=args.store, model=args.model, jobs=args.jobs)
         seconds = time.perf_counter() - start

@@ -37,8 +37,18 @@ def extract(
     the files raise while iterating.
     """
     articles = read_articles(inputs, published=published)
-    nlp = load_pipeline(model)
-    return extract_articles(articles, nlp, n_process=jobs)
+    return _extractions(articles, model, jobs)
+
+
+def _extractions(articles: Iterable[Article], model: str, jobs: int) -> Iterator[Extraction]:
+    """What each article says, in input order: parsed here (``jobs`` 1) or in ``jobs`` worker
+    processes that parse and read (started at this call)."""
+    nlp = load_pipeline(model)  # an unknown model fails here, at the call
+    if jobs > 1:
+        from diplograph.nlp.parallel import extract_in_processes
+
+        return extract_in_processes(articles, model, jobs=jobs)
+    return extract_articles(articles, nlp)
 
 
 def build(
@@ -88,7 +98,6 @@ def _build_store(inputs, path, model, published, jobs) -> int:
     from diplograph.rdf.store import write_articles
 
     articles = read_articles(inputs, published=published)
-    nlp = load_pipeline(model)
     failure: list[DiplographError] = []
 
     def until_bad(stream: Iterator[Article]) -> Iterator[Article]:
@@ -97,7 +106,7 @@ def _build_store(inputs, path, model, published, jobs) -> int:
         except DiplographError as exc:
             failure.append(exc)
 
-    count = write_articles(path, extract_articles(until_bad(articles), nlp, n_process=jobs))
+    count = write_articles(path, _extractions(until_bad(articles), model, jobs))
     if failure:
         raise failure[0]
     return count

@@ -90,6 +90,8 @@ _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 def _nt(term: Node) -> str:
     """One term in N-Triples (only the four characters N-Triples requires are escaped)."""
+    if term.__class__ is URIRef:  # most terms: the cheapest test first
+        return f"<{term}>"
     if isinstance(term, Literal):
         text = '"' + str(term).translate(_ESCAPES) + '"'
         if term.language:

@@ -33,6 +33,7 @@ import hashlib
 import io
 import json
 import queue
+import sys
 import threading
 import time
 import traceback
@@ -213,6 +214,11 @@ def write_articles(path: str | Path, extractions: Iterable[Extraction]) -> int:
 
 #: articles made ready while the writer thread is still busy with one
 WRITE_AHEAD = 4
+#: seconds a thread holds Python's lock while the writer thread waits for it (see below)
+SWITCH_INTERVAL = 0.0005
+#: characters of N-Triples written between flushes of the store's write buffers (about 90
+#: articles): without them RocksDB's buffers grow with the corpus, to hundreds of megabytes
+FLUSH_EVERY = 6_000_000
 _DONE = object()
 
 
@@ -225,6 +231,10 @@ def write_in_background(store: ox.Store, graphs: Iterable[tuple[ox.NamedNode, st
     """
     pending: queue.Queue = queue.Queue(maxsize=WRITE_AHEAD)
     outcome: dict = {"written": 0}
+    # Oxigraph's load runs without Python's lock; past it the writer waits for the lock, by
+    # default up to 5 ms, while the producer runs Python: a shorter switch keeps it writing
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, SWITCH_INTERVAL))
     # no closure: nothing but the thread's own (finished) frame refers to the store
     thread = threading.Thread(
         target=_writer, args=(store, pending, outcome), name="diplograph-store-writer", daemon=True
@@ -238,6 +248,7 @@ def write_in_background(store: ox.Store, graphs: Iterable[tuple[ox.NamedNode, st
     finally:
         pending.put(_DONE)
         thread.join()
+        sys.setswitchinterval(interval)
     failure = outcome.pop("failure", None)
     if failure is not None:
         raise failure
@@ -245,12 +256,17 @@ def write_in_background(store: ox.Store, graphs: Iterable[tuple[ox.NamedNode, st
 
 
 def _writer(store: ox.Store, pending: queue.Queue, outcome: dict) -> None:
+    unflushed = 0
     while (item := pending.get()) is not _DONE:
         if "failure" in outcome:
             continue  # drain: the producer stops at its next article
         try:
             write_graph(store, *item)
             outcome["written"] += 1
+            unflushed += len(item[1])
+            if unflushed >= FLUSH_EVERY:  # memory stays flat: RocksDB's buffers go to disk
+                store.flush()
+                unflushed = 0
         except BaseException as exc:  # raised again in the producer's thread
             outcome["failure"] = exc
     del store
@@ -308,8 +324,6 @@ def _forget(exc: BaseException | None = None) -> None:
     (and those of the exceptions it was raised from) holds the frames it passed through, and
     their locals, until it is handled. Finished frames are cleared; the running one (the
     caller's) has dropped its own reference."""
-    import sys
-
     exc = exc if exc is not None else sys.exc_info()[1]
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
@@ -382,7 +396,8 @@ def write_graph(store: ox.Store, name: ox.NamedNode, ntriples: str) -> None:
     """Make the named graph ``name`` hold the triples of ``ntriples`` (one transaction).
 
     A graph the store does not hold yet is loaded, with its triples, into the merge, as
-    N-Quads (``insertion``): Oxigraph parses and writes it without Python's lock. A graph it
+    N-Quads (``insertion``): Oxigraph parses and writes it without Python's lock, and without
+    checking the IRIs again (``iris`` made them). A graph it
     holds is replaced by a SPARQL Update (``replace_graph``).
 
     Raises:
@@ -392,7 +407,7 @@ def write_graph(store: ox.Store, name: ox.NamedNode, ntriples: str) -> None:
         replace_graph(store, name, ntriples)
         return
     try:
-        store.load(insertion(name, ntriples), format=ox.RdfFormat.N_QUADS)
+        store.load(insertion(name, ntriples), format=ox.RdfFormat.N_QUADS, lenient=True)
     except (RuntimeError, SyntaxError, ValueError) as exc:  # OSError passes as it is
         raise OSError(f"the load of {name} failed and was rolled back: {exc}") from exc
 

@@ -60,6 +60,15 @@ class Errors:
         "the store changed while the query read it: a program that does not take diplograph's "
         "locks wrote it meanwhile ({detail}); run the command again"
     )
+    E031 = (
+        "cannot reach the Dask scheduler at {address} ({detail}); start one with "
+        "'dask scheduler' and workers with 'dask worker {address}', or check the address"
+    )
+    E032 = "Dask is not installed ({detail}); install it with: pip install 'dask[distributed]'"
+    E033 = (
+        "give --jobs N (processes on this machine) or --scheduler ADDRESS (a Dask cluster), "
+        "not both"
+    )
 
 
 def error(code: str, **values: object) -> DiplographError:

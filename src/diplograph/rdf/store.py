@@ -214,11 +214,9 @@ def write_articles(path: str | Path, extractions: Iterable[Extraction]) -> int:
 
 #: articles made ready while the writer thread is still busy with one
 WRITE_AHEAD = 4
-#: seconds a thread holds Python's lock while the writer thread waits for it (see below)
-SWITCH_INTERVAL = 0.0005
-#: characters of N-Triples written between flushes of the store's write buffers (about 90
+#: characters of N-Triples written between flushes of the store's write buffers (about 45
 #: articles): without them RocksDB's buffers grow with the corpus, to hundreds of megabytes
-FLUSH_EVERY = 6_000_000
+FLUSH_EVERY = 3_000_000
 _DONE = object()
 
 
@@ -231,10 +229,6 @@ def write_in_background(store: ox.Store, graphs: Iterable[tuple[ox.NamedNode, st
     """
     pending: queue.Queue = queue.Queue(maxsize=WRITE_AHEAD)
     outcome: dict = {"written": 0}
-    # Oxigraph's load runs without Python's lock; past it the writer waits for the lock, by
-    # default up to 5 ms, while the producer runs Python: a shorter switch keeps it writing
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(interval, SWITCH_INTERVAL))
     # no closure: nothing but the thread's own (finished) frame refers to the store
     thread = threading.Thread(
         target=_writer, args=(store, pending, outcome), name="diplograph-store-writer", daemon=True
@@ -248,7 +242,6 @@ def write_in_background(store: ox.Store, graphs: Iterable[tuple[ox.NamedNode, st
     finally:
         pending.put(_DONE)
         thread.join()
-        sys.setswitchinterval(interval)
     failure = outcome.pop("failure", None)
     if failure is not None:
         raise failure

@@ -13,6 +13,7 @@ import multiprocessing
 import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 
 from diplograph.model import Article, Extraction
@@ -50,27 +51,28 @@ def extract_in_processes(
     if "fork" in methods:  # the children inherit what is loaded here
         load_pipeline(model), load_lexicon(), Gazetteer.load()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pool = context.Pool(jobs, initializer=_start_worker, initargs=(model,))
+    # a worker that dies (killed, out of memory) breaks the pool: an error here, not a hang
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(model,)
+    )
+    for _ in range(jobs):  # start the workers now, not at the first batch
+        pool.submit(int)
     return _results(pool, articles, jobs * IN_FLIGHT, batch_size)
 
 
-def _results(pool, articles: Iterable[Article], limit: int, batch_size: int):
-    finished = False
-    try:
-        pending: deque = deque()
-        for batch in batched(articles, batch_size):
-            pending.append(pool.apply_async(_extract_batch, (batch,)))
-            while pending and (len(pending) >= limit or pending[0].ready()):
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
-        finished = True
-    finally:
-        if finished:
-            pool.close()
-            pool.join()
-        else:
-            pool.terminate()
+def _results(pool: ProcessPoolExecutor, articles: Iterable[Article], limit: int, size: int):
+    with pool:
+        try:
+            pending: deque = deque()
+            for batch in batched(articles, size):
+                pending.append(pool.submit(_extract_batch, batch))
+                while pending and (len(pending) >= limit or pending[0].done()):
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 def _start_worker(model: str) -> None:

@@ -14,8 +14,9 @@ database:
   returns a triple once per graph that holds it (oxigraph/oxigraph#1919): the country and role
   triples every article repeats would multiply the rows of most queries.
 
-Every write (one article, a removal, the ontology) is one SPARQL Update, which Oxigraph applies
-in one transaction: the old graph goes, the new one and the merge are written, or nothing is.
+Every write (one article, a removal, the ontology) is one Oxigraph transaction: a new article
+is one ``load`` of N-Quads (its graph and its triples in the merge), anything else one SPARQL
+Update (the old graph goes, the new one and the merge are written), or nothing is.
 
 Locks: one process writes at a time (``diplograph-write.lock``, and RocksDB's own lock).
 Readers open a read-only snapshot under a shared lock (``diplograph-read.lock``) that the

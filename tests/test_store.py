@@ -267,6 +267,13 @@ def test_store_failure_inside_the_transaction_rolls_the_article_back(built, monk
         return real(opened, name, ntriples) + f" ;\nCREATE GRAPH {name}"
 
     monkeypatch.setattr(store, "replacement", failing)
+    real_insertion = store.insertion
+
+    def failing_insertion(name, ntriples):
+        # every quad of the new graph, then one that cannot be read: the load fails at its end
+        return real_insertion(name, ntriples) + "<http://example.org/s> <oops\n"
+
+    monkeypatch.setattr(store, "insertion", failing_insertion)
     changed = _article("paris-talks", "France and Germany fell out.", *[])
     new = _article(
         "rome-visit", "France met Germany in Rome.", ("CONSULT", "visit", "Visit", "FRA", "DEU")
@@ -277,21 +284,22 @@ def test_store_failure_inside_the_transaction_rolls_the_article_back(built, monk
         assert caught.value.code == "E027"
         assert "rolled back" in caught.value.message
         assert _quads(built) == before
+        assert_merge_is_the_union(built)
 
 
 def test_store_failure_while_an_article_is_built_keeps_the_articles_before(built, monkeypatch):
     from diplograph.rdf import build
 
     before = _quads(built)
-    real = build.extraction_graph
+    real = build.extraction_ntriples
 
-    def half_then_fail(extraction, graph=None):
+    def half_then_fail(extraction):
         if extraction.article.id == "second":
-            graph = real(extraction, graph)
+            real(extraction)
             raise KeyboardInterrupt  # Ctrl-C with half an article in hand
-        return real(extraction, graph)
+        return real(extraction)
 
-    monkeypatch.setattr(store, "extraction_graph", half_then_fail)
+    monkeypatch.setattr(store, "extraction_ntriples", half_then_fail)
     first = _article("first", "France met Germany.", MEETING)
     second = _article("second", "Japan met China.", ("CONSULT", "meeting", "Meeting", "JPN", "CHN"))
     with pytest.raises(KeyboardInterrupt):

@@ -33,15 +33,45 @@ def extract(
     model: str = DEFAULT_MODEL,
     published: dt.date | None = None,
     jobs: int = 1,
+    scheduler: str | None = None,
 ) -> Iterator[Extraction]:
     """Read articles from files or folders and yield what each one says, in input order.
 
-    A missing input (E001) or pipeline (E007) raises here, at the call; errors inside
-    the files raise while iterating.
+    ``jobs`` > 1 parses in that many worker processes; ``scheduler`` (``tcp://HOST:PORT``) on
+    the workers of a Dask cluster. A missing input (E001) or pipeline (E007), or a scheduler
+    that does not answer (E041), raises here, at the call; errors inside the files raise while
+    iterating.
     """
+    if jobs > 1 and scheduler:
+        raise error("E043")
     articles = read_articles(inputs, published=published)
-    nlp = load_pipeline(model)
-    return extract_articles(articles, nlp, n_process=jobs)
+    return _extractions(articles, model, jobs, scheduler)
+
+
+def _extractions(
+    articles: Iterable[Article], model: str, jobs: int, scheduler: str | None = None
+) -> Iterator[Extraction]:
+    """What each article says, in input order: parsed here (``jobs`` 1), in ``jobs`` worker
+    processes that parse and read (started at this call), or on a Dask cluster."""
+    nlp = load_pipeline(model)  # an unknown model fails here, at the call
+    if scheduler:
+        from diplograph.distributed import extract_on_dask
+
+        return extract_on_dask(articles, model, scheduler)
+    if jobs > 1:
+        from diplograph.nlp.parallel import extract_in_processes
+
+        return extract_in_processes(articles, model, jobs=jobs)
+    return extract_articles(articles, nlp)
+
+
+def _observed(
+    extractions: Iterable[Extraction], progress: Callable[[Extraction], None] | None
+) -> Iterator[Extraction]:
+    for extraction in extractions:
+        if progress is not None:
+            progress(extraction)
+        yield extraction
 
 
 def build(
@@ -52,6 +82,8 @@ def build(
     model: str = DEFAULT_MODEL,
     published: dt.date | None = None,
     jobs: int = 1,
+    scheduler: str | None = None,
+    progress: Callable[[Extraction], None] | None = None,
 ) -> int:
     """Build the graph of ``inputs`` into a graph file or a store; returns the article count.
 
@@ -59,16 +91,26 @@ def build(
     no file behind. With ``store`` (the default, ``graphs/store``, when neither is given) each
     article is committed as it is read, replacing an older version of it; a bad input stops
     the build with the articles before it stored and nothing of the bad one.
+
+    ``jobs`` and ``scheduler`` as in ``extract``: the graph is the same whichever parses.
+    ``progress`` is called with each article's extraction as it is read.
     """
     if output is not None and store is not None:
         raise error("E029")
+    if jobs > 1 and scheduler:
+        raise error("E043")
     if output is None:
-        return _build_store(inputs, store or DEFAULT_STORE, model, published, jobs)
+        return _build_store(
+            inputs, store or DEFAULT_STORE, model, published, jobs, scheduler, progress
+        )
     path = Path(output)
     output_format(path)  # fail on a bad suffix or a folder before any work
     if path.is_dir():
         raise error("E021", path=path, detail="it is a folder")
-    extractions = extract(inputs, model=model, published=published, jobs=jobs)
+    extractions = _observed(
+        extract(inputs, model=model, published=published, jobs=jobs, scheduler=scheduler),
+        progress,
+    )
     if path.suffix.lower() == ".nq":
         return _stream_nquads(extractions, path)
     count = 0
@@ -84,14 +126,13 @@ def build(
     return count
 
 
-def _build_store(inputs, path, model, published, jobs) -> int:
+def _build_store(inputs, path, model, published, jobs, scheduler, progress) -> int:
     """Articles into the store, each committed on its own. A bad article ends the stream
     where it stands: the pipeline (which reads ahead a batch at a time) still gets the
     articles before it, they are stored, then its error is raised."""
     from diplograph.rdf.store import write_articles
 
     articles = read_articles(inputs, published=published)
-    nlp = load_pipeline(model)
     failure: list[DiplographError] = []
 
     def until_bad(stream: Iterator[Article]) -> Iterator[Article]:
@@ -100,7 +141,8 @@ def _build_store(inputs, path, model, published, jobs) -> int:
         except DiplographError as exc:
             failure.append(exc)
 
-    count = write_articles(path, extract_articles(until_bad(articles), nlp, n_process=jobs))
+    extractions = _extractions(until_bad(articles), model, jobs, scheduler)
+    count = write_articles(path, _observed(extractions, progress))
     if failure:
         raise failure[0]
     return count

@@ -120,22 +120,40 @@ def build(
     published: Annotated[
         str | None, typer.Option(help="Publication date (YYYY-MM-DD) for text files without one.")
     ] = None,
-    jobs: Annotated[int, typer.Option(min=1, help="Parser processes.")] = 1,
+    jobs: Annotated[
+        int, typer.Option(min=1, help="Processes that parse and read (one per core).")
+    ] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="A Dask scheduler (tcp://HOST:PORT) whose workers parse and read."),
+    ] = None,
 ) -> None:
     """Read articles and write their knowledge graph: into a store (default) or a file.
 
     In a store each article is its own named graph, committed as it is read:
     building an article again replaces it, and a bad article stops the build
-    with the articles before it kept.
+    with the articles before it kept. On a terminal a progress bar shows the
+    articles done, words per second and the time left.
     """
     from diplograph.ingest import parse_date
+    from diplograph.progress import build_progress
 
     if output is not None and store is not None:
         _fail("give -o FILE or --store DIR, not both")
     date = _run(parse_date, published, "--published") if published else None
     target = output if output is not None else store or DEFAULT_STORE
     try:
-        count = api.build(inputs, output, store=store, model=model, published=date, jobs=jobs)
+        with build_progress(inputs) as progress:
+            count = api.build(
+                inputs,
+                output,
+                store=store,
+                model=model,
+                published=date,
+                jobs=jobs,
+                scheduler=scheduler,
+                progress=progress,
+            )
     except DiplographError as exc:
         _fail(exc.message)
     except KeyboardInterrupt:

@@ -82,6 +82,15 @@ class Errors:
     E038 = "give graph files, --store DIR or --endpoint URL: one of them, not several"
     E039 = "give -o FILE (format by suffix) or --format FORMAT to write to standard output"
     E040 = "{path}: the suffix says another format than --format {fmt}; make them agree"
+    E041 = (
+        "cannot reach the Dask scheduler at {address} ({detail}); start one with "
+        "'dask scheduler' and workers with 'dask worker {address}', or check the address"
+    )
+    E042 = "Dask is not installed ({detail}); install it with: pip install 'dask[distributed]'"
+    E043 = (
+        "give --jobs N (processes on this machine) or --scheduler ADDRESS (a Dask cluster), "
+        "not both"
+    )
 
 
 def error(code: str, **values: object) -> DiplographError:

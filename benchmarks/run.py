@@ -1,0 +1,487 @@
+"""How fast diplograph builds and answers, next to the engines it stands on.
+
+    python benchmarks/run.py [--quick] [--corpus FILE.jsonl] [--articles N] [--repeats R]
+
+Measures, pair by pair and each as the median of ``--repeats`` runs (every run of a build or
+a parse in a fresh process, the two sides of a pair run back to back, their order alternating):
+
+- ``build_vs_spacy``: ``diplograph build --store`` throughput (words/s) over bare ``nlp.pipe``
+  with the same model, components and process count on the same texts (``--jobs 1``;
+  ``build_vs_spacy_jobs2`` is the same at ``--jobs 2``);
+- ``jobs2_speedup``: the build with ``--jobs 2`` over ``--jobs 1``;
+- ``memory_growth``: peak RSS of a build of 4x the corpus over a build of 1x;
+- ``store_load_ratio``: diplograph's store ingest (quads/s, from extractions to committed
+  articles) over pyoxigraph's ``bulk_load`` of the very quads it wrote;
+- ``query_p50_ms``: each bundled named query on a store of at least 1,000,000 triples
+  (the graphs of the corpus's articles, replicated under new document and event IRIs).
+
+It prints a table, then one JSON line with those keys. Not a test: numbers on a shared
+machine move; read them as benchmarks/README.md says.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus" / "dev.jsonl"
+EXAMPLE = ROOT / "src" / "diplograph" / "resources" / "examples" / "zhao-leji-pyongyang.txt"
+#: values for the named queries that take bindings
+BINDINGS = {"actor": {"name": "Kim Jong-un"}}
+QUERY_TRIPLES = 1_000_000
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a smaller run (under 3 minutes)")
+    parser.add_argument("--corpus", type=Path, help="JSON Lines articles (default: dev corpus)")
+    parser.add_argument("--articles", type=int, help="articles in the measured corpus")
+    parser.add_argument("--repeats", type=int, help="runs per measurement (median taken)")
+    parser.add_argument("--model", help="spaCy pipeline (default: diplograph's)")
+    parser.add_argument("--query-triples", type=int, default=QUERY_TRIPLES)
+    parser.add_argument("--child", choices=["spacy", "build"], help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.articles is None:
+        args.articles = 48 if args.quick else 160
+    if args.repeats is None:
+        args.repeats = 3 if args.quick else 5
+    return args
+
+
+# --- the corpus ---------------------------------------------------------------------------
+
+
+def source_articles(corpus: Path | None) -> list[dict]:
+    """The articles the benchmark corpus is made of: ``corpus``, else the shared development
+    corpus, else the bundled example article."""
+    path = corpus or (SHARED_CORPUS if SHARED_CORPUS.is_file() else None)
+    if path is None:
+        text = EXAMPLE.read_text("utf-8")
+        return [{"id": EXAMPLE.stem, "text": text, "published": "2024-04-13"}]
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def write_corpus(articles: list[dict], count: int, path: Path) -> int:
+    """``count`` articles cycled from ``articles`` (ids made unique) as JSON Lines; the word
+    count (whitespace-separated) of their texts."""
+    words = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for index in range(count):
+            article = dict(articles[index % len(articles)])
+            article["id"] = f"{article['id']}--{index // len(articles)}"
+            words += len(article["text"].split())
+            handle.write(json.dumps(article, ensure_ascii=False) + "\n")
+    return words
+
+
+# --- children: one measurement each, in a fresh process --------------------------------------
+
+
+def child(args: argparse.Namespace) -> None:
+    """Run one measurement and print its JSON: seconds, peak RSS (kB) of this process and of
+    its largest child. The model is loaded before the clock starts, on both sides."""
+    from diplograph.nlp.pipeline import load_pipeline
+
+    nlp = load_pipeline(args.model)
+    if args.child == "spacy":
+        import spacy
+
+        from diplograph.nlp.pipeline import UNUSED_COMPONENTS
+
+        bare = spacy.load(args.model, exclude=list(UNUSED_COMPONENTS))
+        assert [n for n in nlp.pipe_names if n in bare.pipe_names] == bare.pipe_names
+
+        def texts():
+            with args.corpus.open(encoding="utf-8") as handle:
+                for line in handle:
+                    yield json.loads(line)["text"]
+
+        start = time.perf_counter()
+        for _doc in bare.pipe(texts(), batch_size=16, n_process=args.jobs):
+            pass
+        seconds = time.perf_counter() - start
+    else:
+        from diplograph import api
+        from diplograph.gazetteer import Gazetteer
+        from diplograph.nlp.lexicon import load_lexicon
+        from diplograph.rdf.store import with_writer
+
+        # start-up, like the model's load on both sides, is left out: the resources read once
+        # per process, and a store that exists (its ontology loaded)
+        Gazetteer.load(), load_lexicon()
+        with_writer(args.store, lambda store: None)
+        start = time.perf_counter()
+        api.build([args.corpus], store=args.store, model=args.model, jobs=args.jobs)
+        seconds = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"seconds": seconds, "rss_kb": own, "child_rss_kb": children}))
+
+
+def measure(kind: str, corpus: Path, jobs: int, model: str, work: Path) -> dict:
+    store = work / f"store-{kind}-{jobs}-{time.monotonic_ns()}"
+    command = [sys.executable, __file__, "--child", kind, "--corpus", str(corpus)]
+    command += ["--jobs", str(jobs), "--model", model, "--store", str(store)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    shutil.rmtree(store, ignore_errors=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} --jobs {jobs} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _burn(count: int = 30_000_000) -> None:
+    total = 0
+    for number in range(count):
+        total += number
+
+
+def machine_parallelism(repeats: int) -> float:
+    """How much faster two CPU-bound processes get through twice the work than one process
+    through once: 2.0 on two free cores, less on a shared or throttled machine. It bounds
+    what any ``--jobs 2`` can reach here."""
+    import multiprocessing
+
+    ratios = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        _burn()
+        one = time.perf_counter() - start
+        workers = [multiprocessing.Process(target=_burn) for _ in range(2)]
+        start = time.perf_counter()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        ratios.append(2 * one / (time.perf_counter() - start))
+    return statistics.median(ratios)
+
+
+# --- the store: ingest, and queries on a large one ---------------------------------------------
+
+
+def extractions_of(articles: list[dict], model: str):
+    """The extractions of the source articles (parsed once, in this process)."""
+    from diplograph import api
+
+    lines = "".join(json.dumps(article, ensure_ascii=False) + "\n" for article in articles)
+    path = Path(tempfile.mkdtemp()) / "source.jsonl"
+    path.write_text(lines, encoding="utf-8")
+    try:
+        return list(api.extract([path], model=model))
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def renamed(extraction, suffix: str):
+    """The same extraction as if read from another article (new document and event IRIs)."""
+    from dataclasses import replace
+
+    article = replace(extraction.article, id=extraction.article.id + suffix)
+    events = tuple(replace(event, doc=article.id) for event in extraction.events)
+    evidence = {id(post): replace(post.evidence, doc=article.id) for post in extraction.posts}
+    posts = tuple(replace(post, evidence=evidence[id(post)]) for post in extraction.posts)
+    return replace(extraction, article=article, events=events, posts=posts)
+
+
+def store_ingest(extractions, copies: int, work: Path) -> tuple[float, float, int]:
+    """Seconds for diplograph to write ``copies`` renamed copies of ``extractions`` into a
+    store that exists (its ontology loaded), seconds for pyoxigraph to bulk-load the same quads
+    into a new store (it loads the ontology's too: its time is prorated), and how many."""
+    import pyoxigraph as ox
+
+    from diplograph.rdf.store import with_writer, write_articles
+
+    batch = [renamed(e, f"--{k}") for k in range(copies) for e in extractions]
+    ours = work / f"ingest-{time.monotonic_ns()}"
+    before = with_writer(ours, len)  # a store that exists, its ontology loaded
+    start = time.perf_counter()
+    write_articles(ours, batch)
+    diplograph_seconds = time.perf_counter() - start
+    dump = work / "ingest.nq"
+    reader = ox.Store.read_only(str(ours))
+    quads = len(reader) - before  # what diplograph wrote; bulk_load gets all (and the ontology)
+    with dump.open("wb") as handle:
+        reader.dump(handle, ox.RdfFormat.N_QUADS)
+    del reader
+    theirs = work / f"bulk-{time.monotonic_ns()}"
+    start = time.perf_counter()
+    bulk = ox.Store(str(theirs))
+    bulk.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    bulk.flush()
+    bulk_seconds = time.perf_counter() - start
+    del bulk
+    for path in (ours, theirs, dump):
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink()
+    return diplograph_seconds, bulk_seconds * quads / (quads + before), quads
+
+
+def large_store(extractions, triples: int, work: Path) -> tuple[Path, int, int]:
+    """A diplograph store holding at least ``triples`` article triples: the graphs of
+    ``extractions`` replicated under new document and event IRIs, bulk-loaded."""
+    import pyoxigraph as ox
+
+    from diplograph.rdf.store import with_writer, write_articles
+
+    sample = work / "sample-store"
+    write_articles(sample, extractions)
+    reader = ox.Store.read_only(str(sample))
+    named = [quad for quad in reader if not isinstance(quad.graph_name, ox.DefaultGraph)]
+    from diplograph.rdf.store import ONTOLOGY_GRAPH
+
+    named = [quad for quad in named if quad.graph_name != ONTOLOGY_GRAPH]
+    del reader
+    text = ox.serialize(named, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    ids = sorted({e.article.id for e in extractions}, key=len, reverse=True)
+    copies = -(-triples // len(named))
+    path = work / "large-store"
+    data = work / "large.nq"
+    with data.open("w", encoding="utf-8") as handle:
+        for copy in range(copies):
+            chunk = text
+            for doc_id in ids:
+                new = f"{doc_id}~{copy}"
+                chunk = chunk.replace(f"/doc/{doc_id}>", f"/doc/{new}>")
+                chunk = chunk.replace(f"/doc/{doc_id}/", f"/doc/{new}/")
+                chunk = chunk.replace(f"/graph/{doc_id}>", f"/graph/{new}>")
+                chunk = chunk.replace(f"/event/{doc_id}/", f"/event/{new}/")
+                chunk = chunk.replace(f'"{doc_id}" <', f'"{new}" <')
+            handle.write(chunk)
+            # the store's default graph is the merge of its named graphs
+            handle.write("".join(line.rsplit(" <", 1)[0] + " .\n" for line in chunk.splitlines()))
+
+    def load(store):
+        store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+        return len(store)
+
+    total = with_writer(path, load)
+    data.unlink()
+    shutil.rmtree(sample, ignore_errors=True)
+    return path, copies * len(named), total
+
+
+def query_times(store: Path, repeats: int) -> dict[str, float]:
+    """Median milliseconds of each bundled named query on ``store``, rows read to the end."""
+    from diplograph.query import named_queries, open_graph, run_query
+
+    dataset = open_graph(store=store)
+    times = {}
+    try:
+        for name, text in named_queries().items():
+            runs = []
+            for _ in range(repeats + 1):  # the first run warms the caches
+                start = time.perf_counter()
+                result = run_query(dataset, text, BINDINGS.get(name))
+                rows = len(list(result))
+                runs.append((time.perf_counter() - start) * 1000)
+            times[name] = statistics.median(runs[1:])
+            times[f"{name}:rows"] = rows
+    finally:
+        dataset.close()
+    return times
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def median(values) -> float:
+    return statistics.median(values)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
+    if args.child:
+        child(args)
+        return {}
+    from diplograph.nlp.pipeline import DEFAULT_MODEL
+
+    model = args.model or DEFAULT_MODEL
+    began = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="diplograph-bench-"))
+    try:
+        results = run(args, model, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results["seconds"] = round(time.perf_counter() - began, 1)
+    print_table(results)
+    print(json.dumps({key: results[key] for key in KEYS} | {"details": results["details"]}))
+    return results
+
+
+KEYS = ("build_vs_spacy", "jobs2_speedup", "memory_growth", "store_load_ratio", "query_p50_ms")
+
+
+def run(args: argparse.Namespace, model: str, work: Path) -> dict:
+    articles = source_articles(args.corpus)
+    corpus = work / "corpus.jsonl"
+    words = write_corpus(articles, args.articles, corpus)
+    big = work / "corpus-4x.jsonl"
+    write_corpus(articles, 4 * args.articles, big)
+    log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    log(f"corpus: {args.articles} articles, {words} words; {args.repeats} repeats")
+    parallelism = machine_parallelism(args.repeats)
+    log(f"machine: two processes do {parallelism:.2f}x the work of one")
+
+    pairs: dict[int, list[tuple[dict, dict]]] = {1: [], 2: []}
+    for repeat in range(args.repeats):
+        for jobs in (1, 2):
+            order = ("spacy", "build") if repeat % 2 == 0 else ("build", "spacy")
+            got = {kind: measure(kind, corpus, jobs, model, work) for kind in order}
+            pairs[jobs].append((got["spacy"], got["build"]))
+            log(
+                f"  repeat {repeat + 1} jobs {jobs}: spaCy {words / got['spacy']['seconds']:.0f}"
+                f" words/s, build {words / got['build']['seconds']:.0f} words/s"
+            )
+    ratio = {j: [s["seconds"] / b["seconds"] for s, b in pairs[j]] for j in pairs}
+    speedup = [
+        b1["seconds"] / b2["seconds"] for (_, b1), (_, b2) in zip(pairs[1], pairs[2], strict=True)
+    ]
+
+    # peak RSS of the --jobs 1 builds above (1x), and of builds of 4x the corpus
+    small = median(b["rss_kb"] for _, b in pairs[1])
+    memory = []
+    for repeat in range(max(1, args.repeats // 3)):
+        large = measure("build", big, 1, model, work)["rss_kb"]
+        memory.append((small, large))
+        log(f"  memory {repeat + 1}: 1x {small / 1024:.0f} MB, 4x {large / 1024:.0f} MB")
+
+    log("store: parsing the source articles once")
+    extractions = extractions_of(articles, model)
+    copies = max(1, (args.articles * 3) // len(extractions))
+    ingest = []
+    for _ in range(args.repeats):
+        ours, bulk, quads = store_ingest(extractions, copies, work)
+        ingest.append((ours, bulk, quads))
+        log(f"  ingest {quads} quads: diplograph {quads / ours:.0f}/s, bulk {quads / bulk:.0f}/s")
+
+    log(f"queries: a store of at least {args.query_triples} triples")
+    store, article_triples, store_quads = large_store(extractions, args.query_triples, work)
+    queries = query_times(store, max(3, args.repeats))
+
+    spacy1 = median(words / s["seconds"] for s, _ in pairs[1])
+    spacy2 = median(words / s["seconds"] for s, _ in pairs[2])
+    build1 = median(words / b["seconds"] for _, b in pairs[1])
+    build2 = median(words / b["seconds"] for _, b in pairs[2])
+    return {
+        "build_vs_spacy": round(median(ratio[1]), 3),
+        "jobs2_speedup": round(median(speedup), 3),
+        "memory_growth": round(median(large / small for small, large in memory), 3),
+        "store_load_ratio": round(median(b / o for o, b, _ in ingest), 3),
+        "query_p50_ms": {k: round(v, 1) for k, v in queries.items() if ":" not in k},
+        "details": {
+            "date": dt.date.today().isoformat(),
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+            + platform.python_version(),
+            "model": model,
+            "articles": args.articles,
+            "words": words,
+            "repeats": args.repeats,
+            "machine_2proc_speedup": round(parallelism, 3),
+            "spacy_jobs2_speedup": round(
+                median(
+                    s1["seconds"] / s2["seconds"]
+                    for (s1, _), (s2, _) in zip(*pairs.values(), strict=True)
+                ),
+                3,
+            ),
+            "build_vs_spacy_jobs2": round(median(ratio[2]), 3),
+            "words_per_s": {
+                "spacy_jobs1": round(spacy1),
+                "build_jobs1": round(build1),
+                "spacy_jobs2": round(spacy2),
+                "build_jobs2": round(build2),
+            },
+            "peak_rss_mb": {
+                "1x": round(median(s for s, _ in memory) / 1024),
+                "4x": round(median(large for _, large in memory) / 1024),
+            },
+            "ingest_quads": ingest[0][2],
+            "ingest_quads_per_s": {
+                "diplograph": round(median(q / o for o, _, q in ingest)),
+                "bulk_load": round(median(q / b for _, b, q in ingest)),
+            },
+            "query_store": {"article_triples": article_triples, "quads": store_quads},
+            "query_rows": {k[:-5]: v for k, v in queries.items() if k.endswith(":rows")},
+        },
+    }
+
+
+def print_table(results: dict) -> None:
+    details = results["details"]
+    rate = details["words_per_s"]
+    rows = [
+        (
+            "build_vs_spacy",
+            results["build_vs_spacy"],
+            ">= 0.85",
+            f"jobs 1: build {rate['build_jobs1']} / spaCy {rate['spacy_jobs1']} words/s",
+        ),
+        (
+            "  (jobs 2)",
+            details["build_vs_spacy_jobs2"],
+            "",
+            f"jobs 2: build {rate['build_jobs2']} / spaCy {rate['spacy_jobs2']} words/s",
+        ),
+        (
+            "jobs2_speedup",
+            results["jobs2_speedup"],
+            ">= 1.6",
+            f"build {rate['build_jobs2']} / {rate['build_jobs1']} words/s",
+        ),
+        (
+            "  (spaCy alone; machine)",
+            details["spacy_jobs2_speedup"],
+            "",
+            f"bare spaCy jobs 2 / jobs 1; two busy processes here: "
+            f"{details['machine_2proc_speedup']}x one",
+        ),
+        (
+            "memory_growth",
+            results["memory_growth"],
+            "<= 1.15",
+            f"peak RSS {details['peak_rss_mb']['4x']} / {details['peak_rss_mb']['1x']} MB",
+        ),
+        (
+            "store_load_ratio",
+            results["store_load_ratio"],
+            ">= 0.5",
+            f"{details['ingest_quads_per_s']['diplograph']} / "
+            f"{details['ingest_quads_per_s']['bulk_load']} quads/s",
+        ),
+    ]
+    store = details["query_store"]
+    for name, ms in results["query_p50_ms"].items():
+        rows.append(
+            (
+                f"query_p50_ms {name}",
+                ms,
+                "< 50",
+                f"{details['query_rows'][name]} rows, {store['article_triples']} triples",
+            )
+        )
+    print(
+        f"diplograph benchmarks, {details['date']}, {details['machine']}, "
+        f"{details['articles']} articles ({details['words']} words), "
+        f"median of {details['repeats']}, {results['seconds']} s"
+    )
+    print(f"{'measure':<30} {'value':>9}  {'target':<8} how")
+    for name, value, target, how in rows:
+        print(f"{name:<30} {value:>9}  {target:<8} {how}")
+
+
+if __name__ == "__main__":
+    main()

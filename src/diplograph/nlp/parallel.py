@@ -1,0 +1,101 @@
+"""Parse and read articles in worker processes, each running the pipeline and the extraction.
+
+The parent only reads articles, hands them out a batch at a time and gets back what each one
+says (``Extraction`` records, small to send); the parse and the extraction, nearly all of the
+work, run in the workers, so ``jobs`` processes keep ``jobs`` cores busy. Results come back in
+input order, and at most a few batches per worker are in flight: memory stays flat however
+long the stream.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
+
+from diplograph.model import Article, Extraction
+
+#: articles a worker parses in one ``nlp.pipe`` call: 8-32 keeps memory low and speed flat,
+#: and 8 spreads a short stream evenly over the workers
+BATCH_SIZE = 8
+#: batches in flight per worker: one being parsed, one waiting
+IN_FLIGHT = 2
+
+_nlp = None
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of ``size`` items (the last may be shorter), read lazily."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def extract_in_processes(
+    articles: Iterable[Article], model: str, *, jobs: int, batch_size: int = BATCH_SIZE
+) -> Iterator[Extraction]:
+    """What each article says, read by ``jobs`` worker processes, yielded in input order.
+
+    The workers start at this call (before the caller opens a store or starts threads): on
+    systems with ``fork`` they share the pipeline the parent has loaded, elsewhere each loads
+    ``model`` once. An error in a worker is raised here; the workers stop with the stream.
+    """
+    from diplograph.gazetteer import Gazetteer
+    from diplograph.nlp.lexicon import load_lexicon
+    from diplograph.nlp.pipeline import load_pipeline
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods:  # the children inherit what is loaded here
+        load_pipeline(model), load_lexicon(), Gazetteer.load()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # a worker that dies (killed, out of memory) breaks the pool: an error here, not a hang
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(model,)
+    )
+    for _ in range(jobs):  # start the workers now, not at the first batch
+        pool.submit(int)
+    return _results(pool, articles, jobs * IN_FLIGHT, batch_size)
+
+
+def _results(pool: ProcessPoolExecutor, articles: Iterable[Article], limit: int, size: int):
+    with pool:
+        try:
+            pending: deque = deque()
+            for batch in batched(articles, size):
+                pending.append(pool.submit(_extract_batch, batch))
+                while pending and (len(pending) >= limit or pending[0].done()):
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _start_worker(model: str) -> None:
+    global _nlp
+    from diplograph.nlp.pipeline import load_pipeline
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _one_thread_each()
+    _nlp = load_pipeline(model)
+
+
+def _one_thread_each() -> None:
+    """One BLAS thread per worker: ``jobs`` workers already fill ``jobs`` cores, and BLAS
+    threads of their own would only fight over them."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+
+
+def _extract_batch(batch: list[Article]) -> list[Extraction]:
+    from diplograph.nlp.extract import extract_articles
+
+    return list(extract_articles(batch, _nlp, batch_size=len(batch)))
+
+
+__all__ = ["BATCH_SIZE", "batched", "extract_in_processes"]

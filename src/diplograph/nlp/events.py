@@ -162,6 +162,13 @@ class EventReader:
         self.published = article.published
         self.text = article.text
         self.participants: set[str] = set()
+        #: the date expressions of the document, once (``Span.ents`` rebuilds them per call)
+        self._dates = [
+            ent
+            for ent in doc.ents
+            if ent.label_ in {"DATE", "TIME"}
+            and not (ent.root.dep_ == "pobj" and ent.root.head.lower_ in SPAN_PREPOSITIONS)
+        ]  # "the worst fighting since 2020" is not dated 2020
         self._told: list[Event] = []  # the events read so far, in text order
 
     def events(self) -> list[Event]:
@@ -181,8 +188,10 @@ class EventReader:
 
     def _echoes(self, token: Token) -> bool:
         """ "followed suit", "did the same": a verb that repeats the act told before it."""
+        if token.pos_ not in {"VERB", "AUX"}:
+            return False
         lemma = trigger_lemma(token)
-        return token.pos_ in {"VERB", "AUX"} and any(
+        return any(
             (lemma, trigger_lemma(child)) in self.cues.echo_phrases for child in token.children
         )
 
@@ -541,12 +550,8 @@ class EventReader:
     def _date(self, trigger: Trigger, anchor: Token, ahead: bool = False) -> str | None:
         """The date the sentence gives the event; ``ahead`` for an event still to come."""
         allowed = {trigger.token.i, anchor.i}
-        told = [
-            ent
-            for ent in trigger.token.sent.ents
-            if ent.label_ in {"DATE", "TIME"}
-            and not (ent.root.dep_ == "pobj" and ent.root.head.lower_ in SPAN_PREPOSITIONS)
-        ]  # "the worst fighting since 2020" is not dated 2020
+        sentence = trigger.token.sent
+        told = [ent for ent in self._dates if sentence.start <= ent.start < sentence.end]
         for ent in told:
             head = ent.root
             for _ in range(4):

@@ -179,10 +179,12 @@ def _complement(token: Token) -> Token | None:
 
 def trigger_lemma(token: Token) -> str:
     """The lemma a trigger is looked up by ("anti-government" keeps its prefix)."""
-    lemma = token.lemma_.lower() if token.lemma_ else token.lower_
-    doc = token.doc
-    if token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 1].whitespace_ == "":
-        return f"{doc[token.i - 2].lower_}-{lemma}"
+    lemma = token.lemma_
+    lemma = lemma.lower() if lemma else token.lower_
+    if token.i >= 2:
+        before = token.doc[token.i - 1]
+        if before.text == "-" and not before.whitespace_:
+            return f"{token.doc[token.i - 2].lower_}-{lemma}"
     return lemma
 
 

@@ -256,8 +256,9 @@ def test_events_counterfactuals_and_dates_of_neighbouring_clauses(nlp):
     assert not [e for e in extraction.events if e.trigger == "extended"]
     (pledge,) = events(extraction, "AGREE")
     assert pledge.source == ("state/DEU",) and pledge.date is None
-    (hosting,) = events(read(nlp, "Turkey hosts the crossing. Iran hosted the summit."), "CONSULT")
-    assert hosting.source == ("state/IRN",)
+    text = "Qatar hosts a U.S. air base. Iran hosted the summit. Kenya received a delegation."
+    (hosting, receiving) = events(read(nlp, text), "CONSULT")
+    assert hosting.source == ("state/IRN",) and receiving.source == ("state/KEN",)
 
 
 def test_actors_his_country_is_the_speakers_state(nlp):

@@ -709,9 +709,11 @@ class EventReader:
         ):
             return False
         hosted = next((c for c in token.children if c.dep_ == "dobj"), None)
-        return (
+        return (  # "hosts the largest U.S. air base": the base, not the United States
             hosted is not None
-            and not self.actors_of(hosted)
+            and hosted.i not in self.table.by_token
+            and hosted.i not in self.table.coref
+            and not any(c.dep_ == "appos" for c in hosted.children)
             and noun_event_type(hosted, self.lexicon) is None
             and hosted.lemma_.lower() not in self.cues.agent_nouns
         )

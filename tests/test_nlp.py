@@ -272,3 +272,10 @@ def test_actors_his_country_is_the_speakers_state(nlp):
     drills = [e for e in extraction.events if "state/JPN" in e.source + e.target]
     assert drills and {"state/USA", "state/PHL"} <= set(drills[0].source + drills[0].target)
     assert not drills[0].negated and drills[0].modality == "asserted"  # its own clause
+
+
+def test_events_a_protest_by_an_unnamed_crowd_is_not_doubted(nlp):
+    text = "Thousands of protesters rallied outside the French embassy in Niamey on Sunday."
+    (protest,) = events(read(nlp, text), "PROTEST")
+    assert protest.target == ("state/FRA",) and not protest.source
+    assert protest.confidence >= 0.25  # listed in the events table by default

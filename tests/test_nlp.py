@@ -279,3 +279,9 @@ def test_events_a_protest_by_an_unnamed_crowd_is_not_doubted(nlp):
     (protest,) = events(read(nlp, text), "PROTEST")
     assert protest.target == ("state/FRA",) and not protest.source
     assert protest.confidence >= 0.25  # listed in the events table by default
+
+
+def test_events_a_counted_object_and_both_armies(nlp):
+    text = "India and China clashed in Ladakh. Both armies have since moved thousands of troops."
+    (moving,) = events(read(nlp, text), "MOBILIZE")
+    assert set(moving.source) == {"state/IND", "state/CHN"}

@@ -41,7 +41,7 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
             for child in token.children:
                 if child.dep_ in {"dobj", "prt", "prep", "attr", "nsubjpass", "dative"}:
                     phrase, partner = None, child
-                    for candidate in (child, *child.conjuncts):
+                    for candidate in (child, *child.conjuncts, *_counted(child)):
                         phrase = lexicon.phrases.get((lemma, trigger_lemma(candidate)))
                         if phrase is not None:
                             break
@@ -175,6 +175,27 @@ def _complement(token: Token) -> Token | None:
     while token.dep_ == "conj" and token.head != token:
         token = token.head
     return token if token.dep_ == "xcomp" else None
+
+
+#: nouns that count what follows them ("moved tens of thousands of troops")
+QUANTITY_NOUNS = frozenset(
+    {"ten", "hundred", "thousand", "million", "dozen", "score", "number", "batch", "wave"}
+)
+
+
+def _counted(token: Token) -> list[Token]:
+    """What a quantity counts: "tens of thousands of troops" gives the troops."""
+    found: list[Token] = []
+    current = token
+    for _ in range(3):
+        if current.lemma_.lower() not in QUANTITY_NOUNS:
+            break
+        of = next((c for c in current.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        current = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+        if current is None:
+            break
+        found.append(current)
+    return found
 
 
 def trigger_lemma(token: Token) -> str:

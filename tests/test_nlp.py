@@ -285,3 +285,15 @@ def test_events_a_counted_object_and_both_armies(nlp):
     text = "India and China clashed in Ladakh. Both armies have since moved thousands of troops."
     (moving,) = events(read(nlp, text), "MOBILIZE")
     assert set(moving.source) == {"state/IND", "state/CHN"}
+
+
+def test_events_a_speaker_for_a_passive_without_agent_and_sent_home(nlp):
+    text = (
+        "Washington announced that 60 Russian diplomats would be expelled. "
+        "Moscow sent home the same number of American diplomats."
+    )
+    first, second = events(read(nlp, text), "SANCTION")
+    assert (first.source, first.target) == (("state/USA",), ("state/RUS",))
+    assert (second.source, second.target) == (("state/RUS",), ("state/USA",))
+    reported = read(nlp, "According to Manila, Chinese diplomats were expelled.")
+    assert all(e.source != ("state/PHL",) for e in reported.events)

@@ -774,10 +774,13 @@ class EventReader:
             ):
                 source = [attributed]  # an official speaking for the state acts for it
                 speaker.state = said_of.state
-        if not source and attributed and attributed not in target:
-            subject = self._subject(trigger.token) if trigger.form != "noun" else None
-            if subject is not None and subject.pos_ in {"NOUN", "PROPN"}:
-                source = [attributed]  # "X said the military would not accept Y": X speaks
+        speaker = None if reporter else attributed  # "according to X" tells, X did not act
+        if not source and speaker and speaker not in target and trigger.form != "noun":
+            subject = self._subject(trigger.token)
+            if (subject is not None and subject.pos_ in {"NOUN", "PROPN"}) or self._passive(
+                trigger.token
+            ):  # "X said the military would not accept Y", "X said Y would be expelled": X
+                source = [speaker]
         evidence = sentence_evidence(trigger.token.sent, self.doc_id, self.text)
         crowd = trigger.event_type.category in CROWD_CATEGORIES  # protesters go unnamed
         confidence = base_confidence(trigger.form, bool(source) or crowd, bool(target), modality)

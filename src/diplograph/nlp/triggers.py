@@ -39,7 +39,7 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
         lemma = trigger_lemma(token)
         if token.pos_ in {"VERB", "AUX"}:
             for child in token.children:
-                if child.dep_ in {"dobj", "prt", "prep", "attr", "nsubjpass", "dative"}:
+                if child.dep_ in {"dobj", "prt", "prep", "attr", "nsubjpass", "dative", "advmod"}:
                     phrase, partner = None, child
                     for candidate in (child, *child.conjuncts, *_counted(child)):
                         phrase = lexicon.phrases.get((lemma, trigger_lemma(candidate)))

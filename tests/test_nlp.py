@@ -297,3 +297,10 @@ def test_events_a_speaker_for_a_passive_without_agent_and_sent_home(nlp):
     assert (second.source, second.target) == (("state/RUS",), ("state/USA",))
     reported = read(nlp, "According to Manila, Chinese diplomats were expelled.")
     assert all(e.source != ("state/PHL",) for e in reported.events)
+
+
+def test_events_judged_by_an_agent_about_an_act_told_in_a_relative_clause(nlp):
+    text = "Iran held missile tests, which were viewed as provocative by Israel and Jordan."
+    (criticism,) = events(read(nlp, text), "ACCUSE")
+    assert set(criticism.source) == {"state/ISR", "state/JOR"}
+    assert criticism.target == ("state/IRN",)

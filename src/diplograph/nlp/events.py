@@ -120,6 +120,13 @@ def _governing_verb(token: Token) -> Token | None:
     return None
 
 
+def _antecedent(token: Token) -> Token:
+    """The noun a relative pronoun stands for ("tests, which were viewed as ...": tests)."""
+    if token.tag_ in {"WDT", "WP"} and token.head.dep_ in {"relcl", "acl"}:
+        return token.head.head
+    return token
+
+
 def _dates_clause_of(date: Token, trigger: Token, lexicon: Lexicon) -> bool:
     """Whether a date can date the trigger: not when it modifies a clause beside it, one
     that describes a thing ("curbs imposed in 2019"; but "the meeting, which took place on
@@ -664,7 +671,7 @@ class EventReader:
                 told
                 for child in token.children
                 if child.dep_ in {"dobj", "nsubjpass"}
-                and (told := noun_event_type(child, self.lexicon)) is not None
+                and (told := noun_event_type(_antecedent(child), self.lexicon)) is not None
                 and told.category != event.category  # "paid a visit" is the visit
             ]
             if not named:

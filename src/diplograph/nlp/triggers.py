@@ -129,7 +129,7 @@ def find_evaluations(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[Trigge
                 if child.dep_ in {"oprd", "xcomp", "acomp", "attr", "ccomp"}:
                     judged.append(child)
                 elif child.dep_ == "prep" and child.lower_ == "as":
-                    judged += [c for c in child.children if c.dep_ == "pobj"]
+                    judged += list(child.children)  # "as a mistake", "as provocative"
         elif lemma in cues.speech_verbs:
             for clause in (c for c in token.children if c.dep_ == "ccomp"):
                 if clause.lemma_ == "be" and any(c.dep_ == "nsubj" for c in clause.children):

@@ -418,6 +418,8 @@ class EventReader:
         target_preps = self.cues.target_prepositions
         if self._passive(token):
             source, _ = self._prep_actors(token, {"by"})
+            for complement in (g for c in token.children if c.lower_ == "as" for g in c.children):
+                source = source or self._prep_actors(complement, {"by"})[0]  # "as X by Y"
             if token.dep_ in {"acl", "amod"}:
                 target = self.actors_of(token.head)
             else:

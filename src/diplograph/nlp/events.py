@@ -253,7 +253,9 @@ class EventReader:
                 and len(event.source) >= 1
                 and event.category in self.cues.counterpart_categories
             ):
-                counterpart = _latest_counterpart(result, set(event.source))
+                counterpart = self._as_states(
+                    _latest_counterpart(result, set(event.source)), event.source
+                )
                 if counterpart and not set(counterpart) & set(event.source):
                     event = replace(
                         event,
@@ -262,6 +264,22 @@ class EventReader:
                     )
             result.append(event)
         return result
+
+    def _as_states(self, actors: tuple[str, ...], sources: tuple[str, ...]) -> tuple[str, ...]:
+        """A state's unnamed counterpart is a state: the people among ``actors`` stand for
+        the states they belong to when every source is a state ("Eritrea demanded ...")."""
+        records = self.table.records
+        if not sources or any(records[k].kind != "State" for k in sources):
+            return actors
+        mapped = [
+            f"state/{records[k].state}"
+            if records[k].kind == "Person"
+            and records[k].state
+            and f"state/{records[k].state}" in records
+            else k
+            for k in actors
+        ]
+        return tuple(dict.fromkeys(mapped))
 
     # -- arguments -----------------------------------------------------------------------
     def actors_of(self, token: Token | None, depth: int = 0, places: bool = False) -> list[str]:

@@ -304,3 +304,13 @@ def test_events_judged_by_an_agent_about_an_act_told_in_a_relative_clause(nlp):
     (criticism,) = events(read(nlp, text), "ACCUSE")
     assert set(criticism.source) == {"state/ISR", "state/JOR"}
     assert criticism.target == ("state/IRN",)
+
+
+def test_events_an_act_on_a_thing_is_aimed_at_the_state_the_article_is_about(nlp):
+    text = (
+        "Soldiers seized power in Niger on Wednesday. Niger closed its borders. Niger's junta "
+        "detained the president, and Niger suspended its constitution. "
+        "The European Union has suspended budget support."
+    )
+    suspension = events(read(nlp, text), "SANCTION")[-1]
+    assert suspension.source == ("org/european-union",) and suspension.target == ("state/NER",)

@@ -255,7 +255,7 @@ class EventReader:
             ):
                 counterpart = self._as_states(
                     _latest_counterpart(result, set(event.source)), event.source
-                )
+                ) or self._protagonist(event)
                 if counterpart and not set(counterpart) & set(event.source):
                     event = replace(
                         event,
@@ -264,6 +264,24 @@ class EventReader:
                     )
             result.append(event)
         return result
+
+    def _protagonist(self, event: Event) -> tuple[str, ...]:
+        """The state the article is about (the most named), for an act whose object is a thing
+        ("the EU has suspended budget support" in an article about Niger)."""
+        records = self.table.records
+        if event.category == "AGREE" or any(records[k].kind == "Person" for k in event.source):
+            return ()  # an agreement binds its parties; a person's own state may be unknown
+        own = set(event.source) | {f"state/{records[k].state}" for k in event.source}
+        counts = {
+            key: record.count
+            for key, record in records.items()
+            if record.kind == "State" and record.named and key not in own
+        }
+        if not counts:
+            return ()
+        best = max(counts.values())
+        leaders = [k for k, n in counts.items() if n == best]
+        return (leaders[0],) if len(leaders) == 1 and best >= 3 else ()
 
     def _as_states(self, actors: tuple[str, ...], sources: tuple[str, ...]) -> tuple[str, ...]:
         """A state's unnamed counterpart is a state: the people among ``actors`` stand for

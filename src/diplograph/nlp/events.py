@@ -50,6 +50,8 @@ CONFIDENCE = {
 }
 
 
+#: categories where a state can act on itself (Georgians protest against Georgia's government)
+DOMESTIC_CATEGORIES = frozenset({"PROTEST", "COERCE", "ASSAULT"})
 #: categories whose doers are crowds the news does not name ("thousands rallied"): a missing
 #: source is no sign of a misread there (both such events on the development corpus were right)
 CROWD_CATEGORIES = frozenset({"PROTEST"})
@@ -196,7 +198,13 @@ class EventReader:
             if event is not None:
                 self._told.append(event)
         raw = [self._refusal(e) for e in self._referenced_targets(self._told)]
-        return merge_events(self._implicit_counterparts(raw))
+        merged = merge_events(self._implicit_counterparts(raw))
+        return [  # no one is the target of their own act, but a state's own people can be
+            e
+            if e.category in DOMESTIC_CATEGORIES
+            else replace(e, target=tuple(k for k in e.target if k not in e.source))
+            for e in merged
+        ]
 
     def _echoes(self, token: Token) -> bool:
         """ "followed suit", "did the same": a verb that repeats the act told before it."""
@@ -794,7 +802,7 @@ class EventReader:
         chain = self._clause_chain(anchor)
         if trigger.token not in chain:
             chain.insert(0, trigger.token)
-        if _counterfactual(trigger.token):
+        if _counterfactual(trigger.token) or _counterfactual(anchor):
             return None  # "a resolution that would have extended aid": it did not
         location = self._location(trigger, anchor, target)
         modality, reporter = self._modality(trigger, chain)

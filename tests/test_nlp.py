@@ -314,3 +314,9 @@ def test_events_an_act_on_a_thing_is_aimed_at_the_state_the_article_is_about(nlp
     )
     suspension = events(read(nlp, text), "SANCTION")[-1]
     assert suspension.source == ("org/european-union",) and suspension.target == ("state/NER",)
+
+
+def test_events_concessions_withdrawing_a_complaint_and_agreeing_to_all_terms(nlp):
+    text = "Chile withdrew its complaint against Peru. Bolivia agreed to all of Peru's terms."
+    concessions = events(read(nlp, text), "CONCEDE")
+    assert [c.source for c in concessions] == [("state/CHL",), ("state/BOL",)]

@@ -47,9 +47,11 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
                             break
                     if phrase is None and child.dep_ == "prep":
                         pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                        if pobj is not None:
-                            key = (lemma, trigger_lemma(pobj))
-                            phrase, partner = lexicon.phrases.get(key), pobj
+                        for counted in (pobj, *_counted(pobj)) if pobj is not None else ():
+                            phrase = lexicon.phrases.get((lemma, trigger_lemma(counted)))
+                            partner = counted  # "agreed to all of the terms": the terms
+                            if phrase is not None:
+                                break
                     if phrase is not None:
                         triggers[token.i] = Trigger(token, phrase, "phrase", partner)
                         break
@@ -180,6 +182,7 @@ def _complement(token: Token) -> Token | None:
 #: nouns that count what follows them ("moved tens of thousands of troops")
 QUANTITY_NOUNS = frozenset(
     {"ten", "hundred", "thousand", "million", "dozen", "score", "number", "batch", "wave"}
+    | {"all", "some", "most", "many", "part", "half", "each", "one", "several"}
 )
 
 

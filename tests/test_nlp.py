@@ -320,3 +320,8 @@ def test_events_concessions_withdrawing_a_complaint_and_agreeing_to_all_terms(nl
     text = "Chile withdrew its complaint against Peru. Bolivia agreed to all of Peru's terms."
     concessions = events(read(nlp, text), "CONCEDE")
     assert [c.source for c in concessions] == [("state/CHL",), ("state/BOL",)]
+
+
+def test_events_what_is_handed_over_goes_to_the_recipient(nlp):
+    (handover,) = events(read(nlp, "Pakistan handed the captured pilot over to India."), "RETREAT")
+    assert handover.source == ("state/PAK",) and handover.target == ("state/IND",)

@@ -50,6 +50,8 @@ CONFIDENCE = {
 }
 
 
+#: categories where what is given or returned goes to someone: the recipient is the target
+TRANSFER_CATEGORIES = frozenset({"AID", "RETREAT", "CONCEDE"})
 #: categories where a state can act on itself (Georgians protest against Georgia's government)
 DOMESTIC_CATEGORIES = frozenset({"PROTEST", "COERCE", "ASSAULT"})
 #: categories whose doers are crowds the news does not name ("thousands rallied"): a missing
@@ -476,7 +478,9 @@ class EventReader:
         source = self.actors_of(self._subject(token))
         target: list[str] = []
         partner = trigger.partner
-        for child in token.children:
+        if trigger.event_type.category in TRANSFER_CATEGORIES:  # "handed the pilot to India"
+            target, _ = self._prep_actors(token, {"to"})
+        for child in () if target else token.children:
             if child.dep_ in {"dobj", "dative"} and child != partner:
                 target = self.actors_of(child)
                 if target:

@@ -325,3 +325,13 @@ def test_events_concessions_withdrawing_a_complaint_and_agreeing_to_all_terms(nl
 def test_events_what_is_handed_over_goes_to_the_recipient(nlp):
     (handover,) = events(read(nlp, "Pakistan handed the captured pilot over to India."), "RETREAT")
     assert handover.source == ("state/PAK",) and handover.target == ("state/IND",)
+
+
+def test_events_talks_without_named_sides_are_between_the_articles_two_states(nlp):
+    text = (
+        "India and China clashed on the border. India accused China of provocation, and China "
+        "blamed India. Both sides moved troops. India said China must withdraw. "
+        "A new round of talks is expected next week."
+    )
+    talks = events(read(nlp, text), "CONSULT")[-1]
+    assert set(talks.source + talks.target) == {"state/IND", "state/CHN"}

@@ -275,6 +275,22 @@ class EventReader:
             result.append(event)
         return result
 
+    def _protagonist_pair(self) -> tuple[str, ...]:
+        """The two states an article about two states is about: each named three times or
+        more, and more than any other ("talks are expected" in an article on India and China)."""
+        counts = sorted(
+            (record.count, key)
+            for key, record in self.table.records.items()
+            if record.kind == "State" and record.named
+        )
+        if (
+            len(counts) < 2
+            or counts[-2][0] < 3
+            or (len(counts) > 2 and counts[-3][0] == counts[-2][0])
+        ):
+            return ()
+        return (counts[-1][1], counts[-2][1])
+
     def _protagonist(self, event: Event) -> tuple[str, ...]:
         """The state the article is about (the most named), for an act whose object is a thing
         ("the EU has suspended budget support" in an article about Niger)."""
@@ -801,6 +817,8 @@ class EventReader:
                 partners = partners or self._prep_actors(head, {"with"})[0]
             if partners and set(partners) == set(target):
                 source, target = source + [k for k in partners if k not in source], []
+        if not source and not target and trigger.event_type.category in SYMMETRIC_CATEGORIES:
+            source = list(self._protagonist_pair())  # "a new round of talks is expected"
         if not source and not target:
             return None
         chain = self._clause_chain(anchor)

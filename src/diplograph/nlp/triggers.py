@@ -179,10 +179,12 @@ def _complement(token: Token) -> Token | None:
     return token if token.dep_ == "xcomp" else None
 
 
-#: nouns that count what follows them ("moved tens of thousands of troops")
+#: words that count or group what follows them ("moved tens of thousands of troops", "a series
+#: of exchanges")
 QUANTITY_NOUNS = frozenset(
     {"ten", "hundred", "thousand", "million", "dozen", "score", "number", "batch", "wave"}
     | {"all", "some", "most", "many", "part", "half", "each", "one", "several"}
+    | {"series", "round", "string", "spate", "flurry"}
 )
 
 

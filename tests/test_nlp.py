@@ -335,3 +335,15 @@ def test_events_talks_without_named_sides_are_between_the_articles_two_states(nl
     )
     talks = events(read(nlp, text), "CONSULT")[-1]
     assert set(talks.source + talks.target) == {"state/IND", "state/CHN"}
+
+
+def test_events_deadlines_counting_on_someone_and_taking_sides(nlp):
+    text = (
+        "The bloc gave Mali seven days to free the president. Kenya said it counted on Uganda "
+        "to act. Peru declined to take sides."
+    )
+    extraction = read(nlp, text)
+    requests = events(extraction, "REQUEST")
+    assert [r.target for r in requests] == [("state/MLI",), ("state/UGA",)]
+    (neutrality,) = events(extraction, "SUPPORT")
+    assert neutrality.source == ("state/PER",) and neutrality.negated

@@ -347,3 +347,11 @@ def test_events_deadlines_counting_on_someone_and_taking_sides(nlp):
     assert [r.target for r in requests] == [("state/MLI",), ("state/UGA",)]
     (neutrality,) = events(extraction, "SUPPORT")
     assert neutrality.source == ("state/PER",) and neutrality.negated
+
+
+def test_events_saying_what_another_should_do_is_an_appeal(nlp):
+    text = "Kenya said Uganda should consider lifting the ban on its goods."
+    extraction = read(nlp, text)
+    (appeal,) = events(extraction, "REQUEST")
+    assert appeal.source == ("state/KEN",) and appeal.target == ("state/UGA",)
+    assert not events(extraction, "CONCEDE")  # what is asked for has not happened

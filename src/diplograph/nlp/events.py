@@ -191,8 +191,17 @@ class EventReader:
         echoes = [t for t in self.doc if self._echoes(t)]
         found = find_triggers(self.doc, self.lexicon)
         taken = {t.token.i for t in found} | {t.i for t in echoes}
+        judged = find_evaluations(self.doc, self.lexicon, taken)
+        urged = {  # what an appeal asks for has not happened ("should consider easing")
+            t.i
+            for appeal in judged
+            if appeal.event_type.category == "REQUEST"
+            for clause in appeal.token.children
+            if clause.dep_ == "ccomp"
+            for t in clause.subtree
+        }
         triggers = sorted(
-            [*found, *find_evaluations(self.doc, self.lexicon, taken), *echoes],
+            [*(t for t in found if t.token.i not in urged), *judged, *echoes],
             key=lambda t: t.i if isinstance(t, Token) else t.token.i,
         )
         for trigger in triggers:

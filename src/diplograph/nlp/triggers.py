@@ -144,6 +144,9 @@ def find_evaluations(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[Trigge
             or word.i == head.i
             or word.pos_ in {"VERB", "ADJ", "NOUN"}
         }
+        if lemma in cues.speech_verbs and _urges(token):
+            found.append(Trigger(token, lexicon.by_subtype("REQUEST", "appeal"), "verb"))
+            continue
         if words & cues.negative_evaluations:
             found.append(Trigger(token, lexicon.by_subtype("ACCUSE", "criticism"), "verb"))
         elif words & cues.positive_evaluations:
@@ -201,6 +204,19 @@ def _counted(token: Token) -> list[Token]:
             break
         found.append(current)
     return found
+
+
+def _urges(speech: Token) -> bool:
+    """ "said the Council should consider easing sanctions": telling someone (named, not the
+    speaker) what they should or must do is an appeal to them."""
+    for clause in (c for c in speech.children if c.dep_ == "ccomp"):
+        modal = any(
+            c.dep_ == "aux" and c.lower_ in {"should", "must", "ought"} for c in clause.children
+        )
+        subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+        if modal and subject is not None and subject.pos_ == "PROPN":
+            return True
+    return False
 
 
 def trigger_lemma(token: Token) -> str:

@@ -427,7 +427,8 @@ class ActorTable:
         for key, record in self.records.items():
             if record.kind == "Person":
                 for form in (record.label, *record.forms):
-                    for word in form.split()[:: max(1, len(form.split()) - 1)]:
+                    words = form.split()
+                    for word in {words[0], words[-1]}:  # a given name or a surname alone
                         people.setdefault(word, set()).add(key)
         entity_tokens = {  # a demonym the recogniser took for a language ("Filipino troops")
             i
@@ -435,6 +436,7 @@ class ActorTable:
             if ent.label_ != "LANGUAGE"
             for i in range(ent.start, ent.end)
         }
+        first_mention = min((m.start for m in self.mentions), default=len(self.doc))
         for token in self.doc:
             if (
                 token.i in self.by_token
@@ -449,17 +451,21 @@ class ActorTable:
                 if demonym is not None:
                     key = self.state_record(demonym.code, None, named=False)
                     self._mention(span, key, "State", "demonym")
+                    first_mention = min(first_mention, token.i)
                 continue
             named = people.get(token.text, set())
-            if len(named) == 1 and token.i > min(m.start for m in self.mentions):
+            if len(named) == 1 and token.i > first_mention:
                 self._mention(span, next(iter(named)), "Person", "name")
                 continue
-            state = self.gazetteer.state(token.text)
-            seat = self.gazetteer.state_by_seat(token.text)
-            if state is not None:
+            if (state := self.gazetteer.state(token.text)) is not None:
                 self._mention(span, self.state_record(state.code, token.text), "State", "name")
-            elif seat is not None and self._used_as_government(span):
+            elif (
+                seat := self.gazetteer.state_by_seat(token.text)
+            ) is not None and self._used_as_government(span):
                 self._mention(span, self.state_record(seat.code, token.text), "State", "seat")
+            else:
+                continue
+            first_mention = min(first_mention, token.i)
 
     def _resolve_acronyms(self) -> None:
         """Merge "Philippine Coast Guard (PCG)" and later "PCG" into one organisation."""

@@ -18,13 +18,7 @@ from diplograph.nlp.actors import ActorTable
 from diplograph.nlp.dates import resolve_date
 from diplograph.nlp.lexicon import Lexicon
 from diplograph.nlp.merge import SYMMETRIC_CATEGORIES, merge_events
-from diplograph.nlp.triggers import (
-    Trigger,
-    find_evaluations,
-    find_triggers,
-    noun_event_type,
-    trigger_lemma,
-)
+from diplograph.nlp.triggers import Trigger, find_told, noun_event_type, trigger_lemma
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 CLAUSE_LINKS = {"conj", "xcomp", "advcl", "pcomp", "ccomp", "relcl", "acl"}
@@ -189,19 +183,8 @@ class EventReader:
 
     def events(self) -> list[Event]:
         echoes = [t for t in self.doc if self._echoes(t)]
-        found = find_triggers(self.doc, self.lexicon)
-        taken = {t.token.i for t in found} | {t.i for t in echoes}
-        judged = find_evaluations(self.doc, self.lexicon, taken)
-        urged = {  # what an appeal asks for has not happened ("should consider easing")
-            t.i
-            for appeal in judged
-            if appeal.event_type.category == "REQUEST"
-            for clause in appeal.token.children
-            if clause.dep_ == "ccomp"
-            for t in clause.subtree
-        }
         triggers = sorted(
-            [*(t for t in found if t.token.i not in urged), *judged, *echoes],
+            [*find_told(self.doc, self.lexicon, {t.i for t in echoes}), *echoes],
             key=lambda t: t.i if isinstance(t, Token) else t.token.i,
         )
         for trigger in triggers:
@@ -284,21 +267,26 @@ class EventReader:
             result.append(event)
         return result
 
-    def _protagonist_pair(self) -> tuple[str, ...]:
-        """The two states an article about two states is about: each named three times or
-        more, and more than any other ("talks are expected" in an article on India and China)."""
+    def _leading_states(self, number: int, besides: set[str] = frozenset()) -> tuple[str, ...]:
+        """The ``number`` states the article names most (``besides`` left out), most named
+        first: each named three times or more, and more than the next one."""
         counts = sorted(
             (record.count, key)
             for key, record in self.table.records.items()
-            if record.kind == "State" and record.named
+            if record.kind == "State" and record.named and key not in besides
         )
         if (
-            len(counts) < 2
-            or counts[-2][0] < 3
-            or (len(counts) > 2 and counts[-3][0] == counts[-2][0])
+            len(counts) < number
+            or counts[-number][0] < 3
+            or (len(counts) > number and counts[-number - 1][0] == counts[-number][0])
         ):
             return ()
-        return (counts[-1][1], counts[-2][1])
+        return tuple(key for _, key in reversed(counts[-number:]))
+
+    def _protagonist_pair(self) -> tuple[str, ...]:
+        """The two states an article about two states is about ("talks are expected" in an
+        article on India and China)."""
+        return self._leading_states(2)
 
     def _protagonist(self, event: Event) -> tuple[str, ...]:
         """The state the article is about (the most named), for an act whose object is a thing
@@ -307,16 +295,7 @@ class EventReader:
         if event.category == "AGREE" or any(records[k].kind == "Person" for k in event.source):
             return ()  # an agreement binds its parties; a person's own state may be unknown
         own = set(event.source) | {f"state/{records[k].state}" for k in event.source}
-        counts = {
-            key: record.count
-            for key, record in records.items()
-            if record.kind == "State" and record.named and key not in own
-        }
-        if not counts:
-            return ()
-        best = max(counts.values())
-        leaders = [k for k, n in counts.items() if n == best]
-        return (leaders[0],) if len(leaders) == 1 and best >= 3 else ()
+        return self._leading_states(1, own)
 
     def _as_states(self, actors: tuple[str, ...], sources: tuple[str, ...]) -> tuple[str, ...]:
         """A state's unnamed counterpart is a state: the people among ``actors`` stand for

@@ -125,6 +125,9 @@ def find_evaluations(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[Trigge
         if token.i in taken or token.pos_ != "VERB":
             continue
         lemma = trigger_lemma(token)
+        if lemma in cues.speech_verbs and urged_clause(token) is not None:
+            found.append(Trigger(token, lexicon.by_subtype("REQUEST", "appeal"), "verb"))
+            continue
         judged: list[Token] = []
         if lemma in cues.evaluation_verbs:
             for child in token.children:
@@ -144,9 +147,6 @@ def find_evaluations(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[Trigge
             or word.i == head.i
             or word.pos_ in {"VERB", "ADJ", "NOUN"}
         }
-        if lemma in cues.speech_verbs and _urges(token):
-            found.append(Trigger(token, lexicon.by_subtype("REQUEST", "appeal"), "verb"))
-            continue
         if words & cues.negative_evaluations:
             found.append(Trigger(token, lexicon.by_subtype("ACCUSE", "criticism"), "verb"))
         elif words & cues.positive_evaluations:
@@ -206,17 +206,34 @@ def _counted(token: Token) -> list[Token]:
     return found
 
 
-def _urges(speech: Token) -> bool:
+def urged_clause(speech: Token) -> Token | None:
     """ "said the Council should consider easing sanctions": telling someone (named, not the
-    speaker) what they should or must do is an appeal to them."""
+    speaker) what they should or must do is an appeal to them; the clause it asks for."""
     for clause in (c for c in speech.children if c.dep_ == "ccomp"):
         modal = any(
             c.dep_ == "aux" and c.lower_ in {"should", "must", "ought"} for c in clause.children
         )
         subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
         if modal and subject is not None and subject.pos_ == "PROPN":
-            return True
-    return False
+            return clause
+    return None
+
+
+def find_told(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[Trigger]:
+    """The lexicon's triggers and the judgements (``find_evaluations``), in text order,
+    without what an appeal asks for ("should consider easing sanctions" has not happened).
+    ``taken`` holds tokens that are triggers of another kind already."""
+    found = find_triggers(doc, lexicon)
+    judged = find_evaluations(doc, lexicon, taken | {t.token.i for t in found})
+    urged = {
+        token.i
+        for appeal in judged
+        if appeal.event_type.category == "REQUEST"
+        and (clause := urged_clause(appeal.token)) is not None
+        for token in clause.subtree
+    }
+    told = [t for t in found if t.token.i not in urged] + judged
+    return sorted(told, key=lambda t: t.token.i)
 
 
 def trigger_lemma(token: Token) -> str:

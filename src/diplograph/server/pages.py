@@ -183,16 +183,15 @@ class Pages:
         return f'<section><h2>Names</h2><dl class="facts">{"".join(rows)}</dl></section>'
 
     def _article(self, values: dict[str, list]) -> str:
-        rows = []
-        for name, prop in (
-            ("title", DCTERMS.title),
-            ("identifier", DCTERMS.identifier),
-            ("published", DCTERMS.issued),
-            ("publisher", DCTERMS.publisher),
-        ):
-            items = [esc(v.value) for v in values[str(prop)]]
-            if items:
-                rows.append(f"<dt>{name}</dt><dd>{', '.join(items)}</dd>")
+        rows = _literal_rows(
+            values,
+            (
+                ("title", DCTERMS.title),
+                ("identifier", DCTERMS.identifier),
+                ("published", DCTERMS.issued),
+                ("publisher", DCTERMS.publisher),
+            ),
+        )
         for value in values["http://schema.org/url"]:
             rows.append(f"<dt>source</dt><dd>{link(value.value, value.value)}</dd>")
         mentions = sorted(
@@ -205,15 +204,9 @@ class Pages:
         return f'<section><h2>Article</h2><dl class="facts">{"".join(rows)}</dl></section>'
 
     def _event_summary(self, values: dict[str, list]) -> str:
-        rows = []
-        for name, prop in (
-            ("trigger", DGO.trigger),
-            ("date", DGO.date),
-            ("confidence", DGO.confidence),
-        ):
-            items = [esc(v.value) for v in values[str(prop)]]
-            if items:
-                rows.append(f"<dt>{name}</dt><dd>{', '.join(items)}</dd>")
+        rows = _literal_rows(
+            values, (("trigger", DGO.trigger), ("date", DGO.date), ("confidence", DGO.confidence))
+        )
         classes = [v.value for v in values[str(RDF.type)] if isinstance(v, ox.NamedNode)]
         rows.append(f"<dt>classes</dt><dd>{', '.join(link(c) for c in sorted(classes))}</dd>")
         return f'<section><h2>Event</h2><dl class="facts">{"".join(rows)}</dl></section>'
@@ -404,3 +397,13 @@ def _unique(rows: list[dict], key: str) -> list[dict]:
             seen.add(value)
             out.append(row)
     return out
+
+
+def _literal_rows(values: dict[str, list], fields: tuple) -> list[str]:
+    """A definition-list row ``<dt>name</dt><dd>…</dd>`` for each (name, property) with values."""
+    rows = []
+    for name, prop in fields:
+        items = [esc(v.value) for v in values[str(prop)]]
+        if items:
+            rows.append(f"<dt>{name}</dt><dd>{', '.join(items)}</dd>")
+    return rows

@@ -195,7 +195,7 @@ def renamed(extraction, suffix: str):
     events = tuple(replace(event, doc=article.id) for event in extraction.events)
     evidence = {id(post): replace(post.evidence, doc=article.id) for post in extraction.posts}
     posts = tuple(replace(post, evidence=evidence[id(post)]) for post in extraction.posts)
-    return replace(extraction, article=article, events=events, posts=posts)
+    return replace(extraction, article=article, events=events, posts=posts, ntriples=None)
 
 
 def store_ingest(extractions, copies: int, work: Path) -> tuple[float, float, int]:

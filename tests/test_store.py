@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,7 +34,7 @@ from diplograph.query import (
     run_query,
     with_values,
 )
-from diplograph.rdf import iris, store
+from diplograph.rdf import build, iris, store
 from diplograph.rdf.build import build_dataset
 from diplograph.rdf.io import read_graphs, write_dataset
 
@@ -267,13 +268,13 @@ def test_store_failure_inside_the_transaction_rolls_the_article_back(built, monk
         return real(opened, name, ntriples) + f" ;\nCREATE GRAPH {name}"
 
     monkeypatch.setattr(store, "replacement", failing)
-    real_insertion = store.insertion
+    real_in_graph = store.in_graph
 
-    def failing_insertion(name, ntriples):
+    def failing_in_graph(name, ntriples):
         # every quad of the new graph, then one that cannot be read: the load fails at its end
-        return real_insertion(name, ntriples) + "<http://example.org/s> <oops\n"
+        return real_in_graph(name, ntriples) + "<http://example.org/s> <oops\n"
 
-    monkeypatch.setattr(store, "insertion", failing_insertion)
+    monkeypatch.setattr(store, "in_graph", failing_in_graph)
     changed = _article("paris-talks", "France and Germany fell out.", *[])
     new = _article(
         "rome-visit", "France met Germany in Rome.", ("CONSULT", "visit", "Visit", "FRA", "DEU")
@@ -337,6 +338,132 @@ def test_store_bad_third_line_keeps_the_first_two(tmp_path, monkeypatch):
     assert "news.jsonl:3" in line and "'2024-13-45'" in line
     with store.reading(path) as opened:
         assert store.article_ids(opened) == ["one", "two"]
+
+
+# bulk loads: batches, and a load a crash cut short
+
+
+def _many(count: int) -> list[Extraction]:
+    pairs = [MEETING, ("CONSULT", "call", "PhoneCall", "JPN", "CHN")]
+    return [
+        _article(f"article-{n:03d}", f"Article {n}: France met Germany.", *pairs[: 1 + n % 2])
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("batch_quads", [1, 200, 10**9])
+def test_store_bulk_batches_give_the_same_store_as_transactions(tmp_path, monkeypatch, batch_quads):
+    articles = _many(12)
+    one_by_one = tmp_path / "one-by-one"
+
+    def each_in_a_transaction(opened):
+        for extraction in articles:
+            store.write_article(opened, extraction)
+
+    store.with_writer(one_by_one, each_in_a_transaction)
+    monkeypatch.setattr(store, "BULK_QUADS", batch_quads)
+    bulk = tmp_path / "bulk"
+    assert store.write_articles(bulk, articles) == 12
+    assert _named_quads(bulk) == _named_quads(one_by_one)
+    assert not (bulk / store.PENDING).exists()
+    assert_merge_is_the_union(bulk)
+
+
+def test_store_same_article_twice_in_one_stream_keeps_the_second(tmp_path):
+    first = _article("paris-talks", "France met Germany.", MEETING)
+    second = _article(
+        "paris-talks", "Japan met China.", ("CONSULT", "call", "PhoneCall", "JPN", "CHN")
+    )
+    path = tmp_path / "store"
+    assert store.write_articles(path, [first, second]) == 2
+    only = tmp_path / "only"
+    store.write_articles(only, [second])
+    assert _named_quads(path) == _named_quads(only)
+
+
+def _named_quads(path: Path) -> set[tuple]:
+    """The quads of a store without blank nodes (the ontology's differ from store to store)."""
+    return {q for q in _quads(path) if not any(term.startswith("_:") for term in q)}
+
+
+@pytest.mark.parametrize("reader_first", [False, True])
+@pytest.mark.parametrize("loaded", ["part of the graphs", "the graphs, part of the merge"])
+def test_store_a_bulk_load_cut_short_is_taken_out_by_the_next_writer(built, loaded, reader_first):
+    """The state a crash leaves in the middle of ``bulk_write``: ``PENDING`` names the batch,
+    part of it is in the store. The next writer takes the whole batch out, nothing else."""
+    before = _quads(built)
+    batch = {
+        ox.NamedNode(iris.graph_iri(e.article.id)): build.extraction_ntriples(e) for e in _many(3)
+    }
+
+    def crash_midway(opened):
+        store._write_json(built / store.PENDING, {"graphs": [n.value for n in batch]})
+        quads = "".join(store.in_graph(name, text) for name, text in batch.items())
+        if loaded == "part of the graphs":
+            opened.bulk_load(
+                quads[: len(quads) // 2].rsplit("\n", 1)[0], format=ox.RdfFormat.N_QUADS
+            )
+        else:
+            opened.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+            triples = "".join(batch.values())
+            opened.bulk_load(
+                triples[: len(triples) // 2].rsplit("\n", 1)[0], format=ox.RdfFormat.N_TRIPLES
+            )
+
+    with pytest.raises(KeyboardInterrupt):
+        store.with_writer(built, lambda opened: (crash_midway(opened), _raise(KeyboardInterrupt)))
+    assert (built / store.PENDING).exists()
+    assert len(ox.Store.read_only(str(built))) > len(before)
+    if reader_first:
+        assert _quads(built) == before  # a reader finds no writer: it has the batch taken out
+    store.with_writer(built, len)  # the next writer: a build, a remove, an ontology update
+    assert _quads(built) == before
+    assert not (built / store.PENDING).exists()
+    assert_merge_is_the_union(built)
+
+
+def _raise(kind: type[BaseException]) -> None:
+    raise kind
+
+
+def test_store_build_killed_during_bulk_loads_keeps_whole_articles(tmp_path):
+    """A real crash: a process bulk-loading batch after batch is killed; the next writer finds
+    whole articles only, and the merge is their union."""
+    path = tmp_path / "store"
+    store.with_writer(path, len)
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from diplograph.rdf import store
+        from test_store import _many
+        store.BULK_QUADS = 400
+        store.write_articles({str(path)!r}, _many(400))
+        """
+    )
+    process = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        for _ in range(12_000):  # until a bulk load is under way, at most a minute
+            if (path / store.PENDING).exists() or process.poll() is not None:
+                break
+            time.sleep(0.005)
+        process.kill()
+    finally:
+        process.wait()
+    assert process.returncode == -9  # killed, not finished
+    store.with_writer(path, len)
+    assert not (path / store.PENDING).exists()
+    with store.reading(path) as opened:
+        ids = store.article_ids(opened)
+    wanted = {e.article.id: e for e in _many(400)}
+    for doc_id in ids:
+        expected = _canonical_triples(build.extraction_ntriples(wanted[doc_id]))
+        assert _graph(path, doc_id) == expected, doc_id
+    assert_merge_is_the_union(path)
+
+
+def _canonical_triples(ntriples: str) -> set[tuple]:
+    return {(str(t.subject), str(t.predicate), str(t.object)) for t in store._canonical(ntriples)}
 
 
 # folders that are not stores, and locks

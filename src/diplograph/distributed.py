@@ -72,13 +72,14 @@ def _results(client, articles: Iterable[Article], model: str, batch_size: int):
 
 def extract_batch(batch: list[Article], model: str) -> list[Extraction]:
     """Run on a worker: parse and read one batch with the worker's pipeline (loaded once per
-    worker process, on its first batch)."""
+    worker process, on its first batch), each record with its N-Triples."""
     from diplograph.nlp.extract import extract_articles
     from diplograph.nlp.pipeline import load_pipeline
+    from diplograph.rdf.build import with_ntriples
 
     with _loading:  # two threads of one worker load it once
         nlp = load_pipeline(model)
-    return list(extract_articles(batch, nlp, batch_size=len(batch)))
+    return [with_ntriples(e) for e in extract_articles(batch, nlp, batch_size=len(batch))]
 
 
 __all__ = ["extract_batch", "extract_on_dask"]

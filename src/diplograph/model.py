@@ -95,3 +95,7 @@ class Extraction:
     posts: tuple[Post, ...] = ()
     #: actors the article names or involves in an event, with how often it names them
     mentions: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    #: the article's triples as N-Triples, written by the worker process that read it (the
+    #: parent then only stores them); None: made when needed. Set it only with the record's
+    #: final content: ``rdf.build.extraction_ntriples`` returns it as it is
+    ntriples: str | None = field(default=None, compare=False, hash=False, repr=False)

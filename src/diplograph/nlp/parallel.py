@@ -1,10 +1,10 @@
 """Parse and read articles in worker processes, each running the pipeline and the extraction.
 
 The parent only reads articles, hands them out a batch at a time and gets back what each one
-says (``Extraction`` records, small to send); the parse and the extraction, nearly all of the
-work, run in the workers, so ``jobs`` processes keep ``jobs`` cores busy. Results come back in
-input order, and at most a few batches per worker are in flight: memory stays flat however
-long the stream.
+says (``Extraction`` records with their N-Triples, small to send); the parse, the extraction
+and the RDF, nearly all of the work, run in the workers, so ``jobs`` processes keep ``jobs``
+cores busy. Results come back in input order, and at most a few batches per worker are in
+flight: memory stays flat however long the stream.
 """
 
 from __future__ import annotations
@@ -94,8 +94,9 @@ def _one_thread_each() -> None:
 
 def _extract_batch(batch: list[Article]) -> list[Extraction]:
     from diplograph.nlp.extract import extract_articles
+    from diplograph.rdf.build import with_ntriples
 
-    return list(extract_articles(batch, _nlp, batch_size=len(batch)))
+    return [with_ntriples(e) for e in extract_articles(batch, _nlp, batch_size=len(batch))]
 
 
 __all__ = ["BATCH_SIZE", "batched", "extract_in_processes"]

@@ -3,15 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as rdflib_namespaces
 from rdflib.term import Node
 
+from diplograph import vocab
 from diplograph.model import Actor, Event, Extraction
 from diplograph.nlp.lexicon import load_lexicon
 from diplograph.rdf import iris
-from diplograph.vocab import DGO, SCHEMA, bind_prefixes
+from diplograph.vocab import bind_prefixes
+
+
+class _Terms:
+    """An rdflib namespace whose terms are made once: rdflib makes a new ``URIRef`` at every
+    attribute access, and an article's graph reads a few thousand of them."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+        self._made: dict[str, URIRef] = {}
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)  # found as a plain attribute from now on
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        term = self._made.get(name)
+        if term is None:
+            term = self._made[name] = self._namespace[name]
+        return term
+
+
+DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD = (
+    _Terms(getattr(rdflib_namespaces, name))
+    for name in ("DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD")
+)
+DGO, SCHEMA = _Terms(vocab.DGO), _Terms(vocab.SCHEMA)
 
 MODALITY = {
     "asserted": DGO.Asserted,
@@ -28,10 +59,17 @@ ACTOR_CLASS = {
 }
 
 
+@lru_cache(maxsize=16384, typed=True)  # typed: 1 and True are two literals
+def _literal(value: str | int | bool, lang: str | None = None, datatype: URIRef | None = None):
+    """``Literal(value, lang, datatype)``, made once for values that recur (labels, codes,
+    counts, offsets, flags): rdflib's ``Literal`` is slow to make."""
+    return Literal(value, lang=lang, datatype=datatype)
+
+
 def date_literal(value: str) -> Literal:
     """``2024-04-13`` as xsd:date, ``2024-04`` as xsd:gYearMonth, ``2024`` as xsd:gYear."""
     datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(value)]
-    return Literal(value, datatype=datatype)
+    return _literal(value, datatype=datatype)
 
 
 def _actor_triples(actor: Actor) -> Iterator[Triple]:
@@ -45,19 +83,19 @@ def _actor_triples(actor: Actor) -> Iterator[Triple]:
         if subclass is not None:
             yield (node, RDF.type, subclass)
     label = actor.label if actor.kind in {"State", "Person"} else actor.canonical or actor.label
-    yield (node, SKOS.prefLabel, Literal(label, lang="en"))
-    yield (node, RDFS.label, Literal(label, lang="en"))
+    yield (node, SKOS.prefLabel, _literal(label, lang="en"))
+    yield (node, RDFS.label, _literal(label, lang="en"))
     for alias in sorted({actor.label, *actor.aliases} - {label}):
-        yield (node, SKOS.altLabel, Literal(alias, lang="en"))
+        yield (node, SKOS.altLabel, _literal(alias, lang="en"))
     if actor.kind == "State" and actor.state:
-        yield (node, DGO.isoAlpha3, Literal(actor.state))
+        yield (node, DGO.isoAlpha3, _literal(actor.state))
         if actor.iso2:
-            yield (node, DGO.isoAlpha2, Literal(actor.iso2))
+            yield (node, DGO.isoAlpha2, _literal(actor.iso2))
     elif actor.state:
         yield (node, DGO.state, iris.actor_iri(f"state/{actor.state}"))
     if actor.geonames_id:
         yield (node, OWL.sameAs, iris.geonames_iri(actor.geonames_id))
-        yield (node, DGO.geonamesId, Literal(actor.geonames_id))
+        yield (node, DGO.geonamesId, _literal(actor.geonames_id))
 
 
 def _event_label(event: Event, labels: dict[str, str]) -> str:
@@ -79,8 +117,10 @@ def extraction_ntriples(extraction: Extraction) -> str:
     """All triples read from one article as N-Triples: sorted lines, each triple once.
 
     The same triples as ``extraction_graph``, written without building an rdflib graph (the
-    store's fast path).
+    store's fast path); ``extraction.ntriples`` when a worker process has written them.
     """
+    if extraction.ntriples is not None:
+        return extraction.ntriples
     lines = {f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in extraction_triples(extraction)}
     return "".join(sorted(lines))
 
@@ -93,13 +133,24 @@ def _nt(term: Node) -> str:
     if term.__class__ is URIRef:  # most terms: the cheapest test first
         return f"<{term}>"
     if isinstance(term, Literal):
-        text = '"' + str(term).translate(_ESCAPES) + '"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f"{text}^^<{term.datatype}>"
-        return text
+        return _nt_literal(term)
     return f"<{term}>"
+
+
+@lru_cache(maxsize=16384)
+def _nt_literal(term: Literal) -> str:
+    text = '"' + str(term).translate(_ESCAPES) + '"'
+    if term.language:
+        return f"{text}@{term.language}"
+    if term.datatype is not None and term.datatype != XSD.string:
+        return f"{text}^^<{term.datatype}>"
+    return text
+
+
+def with_ntriples(extraction: Extraction) -> Extraction:
+    """``extraction`` carrying its N-Triples: what a worker process sends back, so that the
+    parent, which writes the store, does not make them."""
+    return replace(extraction, ntriples=extraction_ntriples(extraction))
 
 
 def extraction_triples(extraction: Extraction) -> Iterator[Triple]:
@@ -107,15 +158,15 @@ def extraction_triples(extraction: Extraction) -> Iterator[Triple]:
     article = extraction.article
     doc = iris.document_iri(article.id)
     yield (doc, RDF.type, DGO.Article)
-    yield (doc, DCTERMS.identifier, Literal(article.id))
+    yield (doc, DCTERMS.identifier, _literal(article.id))
     if article.title:
-        yield (doc, DCTERMS.title, Literal(article.title))
+        yield (doc, DCTERMS.title, _literal(article.title))
     if article.published:
-        yield (doc, DCTERMS.issued, Literal(article.published.isoformat(), datatype=XSD.date))
+        yield (doc, DCTERMS.issued, _literal(article.published.isoformat(), datatype=XSD.date))
     if article.source:
-        yield (doc, DCTERMS.publisher, Literal(article.source))
+        yield (doc, DCTERMS.publisher, _literal(article.source))
     if article.url:
-        yield (doc, SCHEMA.url, Literal(article.url, datatype=XSD.anyURI))
+        yield (doc, SCHEMA.url, _literal(article.url, datatype=XSD.anyURI))
 
     labels = {actor.key: actor.label for actor in extraction.actors}
     for actor in extraction.actors:
@@ -129,10 +180,10 @@ def extraction_triples(extraction: Extraction) -> Iterator[Triple]:
         yield (mention, RDF.type, DGO.Mention)
         yield (mention, DGO.mentionOf, node)
         yield (mention, DGO.inDocument, doc)
-        yield (mention, RDFS.label, Literal(actor.label, lang="en"))
-        yield (mention, DGO.mentionCount, Literal(count))
+        yield (mention, RDFS.label, _literal(actor.label, lang="en"))
+        yield (mention, DGO.mentionCount, _literal(count))
         for form in sorted({actor.label, *actor.aliases}):
-            yield (mention, DGO.surfaceForm, Literal(form))
+            yield (mention, DGO.surfaceForm, _literal(form))
 
     for event in extraction.events:
         node = iris.event_iri(event)
@@ -141,7 +192,7 @@ def extraction_triples(extraction: Extraction) -> Iterator[Triple]:
         category_class = _category_class(event)
         if category_class is not None and category_class != DGO[event.event_class]:
             yield (node, RDF.type, category_class)
-        yield (node, RDFS.label, Literal(_event_label(event, labels), lang="en"))
+        yield (node, RDFS.label, _literal(_event_label(event, labels), lang="en"))
         for key in event.source:
             yield (node, DGO.source, iris.actor_iri(key))
         for key in event.target:
@@ -150,10 +201,10 @@ def extraction_triples(extraction: Extraction) -> Iterator[Triple]:
             yield (node, DGO.location, iris.actor_iri(event.location))
         if event.date:
             yield (node, DGO.date, date_literal(event.date))
-        yield (node, DGO.negated, Literal(event.negated))
+        yield (node, DGO.negated, _literal(event.negated))
         yield (node, DGO.modality, MODALITY[event.modality])
-        yield (node, DGO.confidence, Literal(f"{event.confidence:.2f}", datatype=XSD.decimal))
-        yield (node, DGO.trigger, Literal(event.trigger))
+        yield (node, DGO.confidence, _literal(f"{event.confidence:.2f}", datatype=XSD.decimal))
+        yield (node, DGO.trigger, _literal(event.trigger))
         yield (node, PROV.wasDerivedFrom, doc)
         if event.attributed_to:
             yield (node, PROV.wasAttributedTo, iris.actor_iri(event.attributed_to))
@@ -176,10 +227,10 @@ def extraction_triples(extraction: Extraction) -> Iterator[Triple]:
             yield (
                 membership,
                 DCTERMS.date,
-                Literal(article.published.isoformat(), datatype=XSD.date),
+                _literal(article.published.isoformat(), datatype=XSD.date),
             )
         yield (role, RDF.type, DGO.Role)
-        yield (role, SKOS.prefLabel, Literal(post.role, lang="en"))
+        yield (role, SKOS.prefLabel, _literal(post.role, lang="en"))
         evidence = post.evidence
         sentence = iris.evidence_iri(article.id, evidence.start, evidence.end)
         yield (membership, DGO.evidence, sentence)
@@ -190,9 +241,9 @@ def _evidence_triples(
     node: URIRef, doc: URIRef, text: str, start: int, end: int
 ) -> Iterator[Triple]:
     yield (node, RDF.type, DGO.Evidence)
-    yield (node, DGO.text, Literal(text))
-    yield (node, DGO.startOffset, Literal(start))
-    yield (node, DGO.endOffset, Literal(end))
+    yield (node, DGO.text, _literal(text))
+    yield (node, DGO.startOffset, _literal(start))
+    yield (node, DGO.endOffset, _literal(end))
     yield (node, DGO.inDocument, doc)
 
 
@@ -227,4 +278,5 @@ __all__ = [
     "extraction_graph",
     "extraction_ntriples",
     "extraction_triples",
+    "with_ntriples",
 ]

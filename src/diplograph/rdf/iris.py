@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import URIRef
@@ -12,6 +13,7 @@ from diplograph.nlp.actors import slug
 from diplograph.vocab import DGR, GEONAMES
 
 
+@lru_cache(maxsize=8192)
 def _part(text: str) -> str:
     return quote(text, safe="-_.~")
 
@@ -25,6 +27,7 @@ def graph_iri(doc_id: str) -> URIRef:
     return DGR[f"graph/{_part(doc_id)}"]
 
 
+@lru_cache(maxsize=8192)  # an article names its actors again and again
 def actor_iri(key: str) -> URIRef:
     return DGR["/".join(_part(part) for part in key.split("/"))]
 

@@ -426,3 +426,17 @@ def test_events_a_date_does_not_cross_to_a_clause_with_its_own_subject(nlp):
     text = "Chile joined the pact last April, but Peru blocked Bolivia's application."
     (refusal,) = events(read(nlp, text), "REJECT")
     assert refusal.source == ("state/PER",) and refusal.date is None
+
+
+def test_events_what_is_refused_or_warned_against_is_not_told(nlp):
+    refused = read(nlp, "Serbia has refused to recognise Kosovo.")
+    assert [e.category for e in refused.events] == ["REJECT"]
+    warned = read(nlp, "Ghana cautioned Togo against supporting the coup.")
+    assert not events(warned, "SUPPORT")
+
+
+def test_events_meeting_a_commitment_is_no_meeting(nlp):
+    assert not events(read(nlp, "Nepal said Bhutan had met its commitments."), "CONSULT")
+    text = "The ministers of Nepal and Bhutan met their counterparts in Delhi."
+    (meeting,) = events(read(nlp, text), "CONSULT")
+    assert {*meeting.source, *meeting.target} == {"state/NPL", "state/BTN"}

@@ -792,14 +792,24 @@ class EventReader:
 
     def _hosts_a_thing(self, trigger: Trigger) -> bool:
         """ "Turkey hosts the crossing", "received the award": hosting what is neither an actor
-        nor an event is no visit."""
+        nor an event is no visit; meeting what is no actor ("met its commitments") no meeting."""
         token = trigger.token
-        if (
-            trigger.event_type.subtype != "visit"
-            or trigger_lemma(token) not in self.cues.hosting_verbs
+        lemma = trigger_lemma(token)
+        met = trigger.event_type.category == "CONSULT" and lemma in self.cues.meeting_verbs
+        if not met and (
+            trigger.event_type.subtype != "visit" or lemma not in self.cues.hosting_verbs
         ):
             return False
         hosted = next((c for c in token.children if c.dep_ == "dobj"), None)
+        if met:  # "met its commitments", "met safety standards": no one was met
+            return (
+                hosted is not None
+                and hosted.i not in self.table.by_token
+                and hosted.i not in self.table.coref
+                and not any(c.dep_ == "appos" for c in hosted.children)
+                and hosted.lemma_.lower() not in self.cues.agent_nouns
+                and hosted.pos_ != "PRON"
+            )
         return (  # "hosts the largest U.S. air base": the base, not the United States
             hosted is not None
             and hosted.i not in self.table.by_token

@@ -92,13 +92,18 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
             ):  # "scrapping the agreements", "study the deal": a thing, not its telling
                 continue
         result.append(trigger)
-    # what a request asks for ("urged Beijing to lift the ban") has not happened
+    # what a request asks for ("urged Beijing to lift the ban") or a refusal refuses ("refused
+    # to recognise the ruling") has not happened
     requested = {
         t.token.i
         for t in result
         if (complement := _complement(t.token)) is not None
         and (asker := triggers.get(complement.head.i)) is not None
-        and asker.event_type.category == "REQUEST"
+        and asker.event_type.category in {"REQUEST", "REJECT"}
+    }
+    # what one warns, votes or decides against doing ("cautioned X against supporting Y")
+    requested |= {
+        t.token.i for t in result if t.token.dep_ == "pcomp" and t.token.head.lower_ == "against"
     }
     # "agreed to restore relations" tells the restoring, as expected; the agreeing is its frame
     framing = {

@@ -440,3 +440,18 @@ def test_events_meeting_a_commitment_is_no_meeting(nlp):
     text = "The ministers of Nepal and Bhutan met their counterparts in Delhi."
     (meeting,) = events(read(nlp, text), "CONSULT")
     assert {*meeting.source, *meeting.target} == {"state/NPL", "state/BTN"}
+
+
+def test_actors_its_can_be_the_owner_of_the_subject(nlp):
+    text = (
+        "Chile held talks with Peru. Officials say Bolivia's main need is fuel, "
+        "as Peruvian strikes on its pipelines intensify."
+    )
+    (strikes,) = events(read(nlp, text), "ASSAULT")
+    assert strikes.source == ("state/PER",) and strikes.target == ("state/BOL",)
+
+
+def test_dates_a_day_told_in_the_past_lies_behind_an_expected_event(nlp):
+    text = "Peru said on Friday that Chile would send troops to the border."
+    (deployment,) = events(read(nlp, text), "MOBILIZE")
+    assert deployment.modality == "expected" and deployment.date == "2021-06-04"

@@ -716,6 +716,8 @@ def _last_subject(recent: list[Mention], kinds: set[str], token: Token, doc: Doc
             if not scope.start <= mention.start < scope.end or mention.start >= token.i:
                 continue
             root = doc[mention.start : mention.end].root
+            if root.dep_ == "poss":  # "Ukraine's need is air defence, as strikes on its grid"
+                root = root.head
             if mention.kind in kinds and root.dep_ in {"nsubj", "nsubjpass"}:
                 return mention.key
     return None

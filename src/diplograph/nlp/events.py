@@ -150,6 +150,15 @@ def _dates_clause_of(date: Token, trigger: Token, lexicon: Lexicon) -> bool:
     return head.dep_ not in {"ccomp", "conj", "xcomp"}
 
 
+def _past(date: Span) -> bool:
+    """Whether a date modifies a verb in the past tense ("said on Monday that X would go"):
+    then it lies behind, even for an event still to come."""
+    head = date.root
+    while head.pos_ not in {"VERB", "AUX"} and head.head != head:
+        head = head.head
+    return head.tag_ == "VBD"
+
+
 def _counterfactual(verb: Token) -> bool:
     """ "would have extended", "could have stopped": what did not happen."""
     auxiliaries = [c.lower_ for c in verb.children if c.dep_ == "aux"]
@@ -636,7 +645,7 @@ class EventReader:
             head = ent.root
             for _ in range(4):
                 if head.i in allowed:
-                    value = resolve_date(ent.text, self.published, ahead)
+                    value = resolve_date(ent.text, self.published, ahead and not _past(ent))
                     if value:
                         return value
                     break
@@ -649,7 +658,7 @@ class EventReader:
             value
             for ent in told
             if _dates_clause_of(ent.root, trigger.token, self.lexicon)
-            and (value := resolve_date(ent.text, self.published, ahead))
+            and (value := resolve_date(ent.text, self.published, ahead and not _past(ent)))
         ]
         return dates[0] if len(set(dates)) == 1 else None
 

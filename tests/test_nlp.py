@@ -355,3 +355,103 @@ def test_events_saying_what_another_should_do_is_an_appeal(nlp):
     (appeal,) = events(extraction, "REQUEST")
     assert appeal.source == ("state/KEN",) and appeal.target == ("state/UGA",)
     assert not events(extraction, "CONCEDE")  # what is asked for has not happened
+
+
+def test_events_an_object_side_description_names_the_target(nlp):
+    text = (
+        "Kenya hosted the summit of the East African Community on Friday. "
+        "Ethiopia said it had always supported enlarging the bloc."
+    )
+    (support,) = events(read(nlp, text), "SUPPORT")
+    assert support.source == ("state/ETH",) and support.target == ("org/eac",)
+
+
+def test_events_insisting_on_a_fact_is_no_demand(nlp):
+    claim = "Chilean President Gabriel Boric insisted that the alliance was not aimed at Peru."
+    assert not events(read(nlp, claim), "REQUEST")
+    demand = "Chilean President Gabriel Boric insisted that Peru withdraw its ambassador."
+    (request,) = events(read(nlp, demand), "REQUEST")
+    assert request.target == ("state/PER",)
+
+
+def test_actors_it_in_what_a_body_says_is_that_body(nlp):
+    text = (
+        "Kenya hosted leaders of the East African Community. Uganda said its troops would "
+        "stay. Later the bloc said it was suspending Burundi."
+    )
+    (suspension,) = events(read(nlp, text), "SANCTION")
+    assert suspension.source == ("org/eac",) and suspension.target == ("state/BDI",)
+
+
+def test_events_the_sources_own_state_is_not_the_target(nlp):
+    text = (
+        "Venezuela's defence minister, General Vladimir Padrino, warned that Caracas's "
+        "response would be severe if Guyana moved."
+    )
+    (threat,) = events(read(nlp, text), "THREATEN")
+    assert threat.target == ("state/GUY",)
+
+
+def test_posts_a_title_window_stops_at_a_verb(nlp):
+    text = (
+        "President Javier Milei imposed tariffs on Chile. "
+        "By Sunday Santiago had agreed to all of Milei's terms."
+    )
+    extraction = read(nlp, text)
+    (milei,) = [a for a in extraction.actors if a.key == "person/javier-milei"]
+    assert milei.state != "CHL"
+
+
+def test_events_condemning_a_launch_is_aimed_at_the_launcher(nlp):
+    text = (
+        "North Korea fired a ballistic missile into the sea on Monday. "
+        "Japan and South Korea condemned the launch."
+    )
+    (criticism,) = events(read(nlp, text), "ACCUSE")
+    assert criticism.target == ("state/PRK",)
+
+
+def test_events_a_dateline_locates_gatherings_not_acts_at_a_distance(nlp):
+    text = (
+        "VIENNA (Test Wire) — Austria expelled two Russian diplomats on Monday, "
+        "and Hungary and Serbia signed a transit agreement."
+    )
+    extraction = read(nlp, text)
+    (expulsion,) = events(extraction, "SANCTION")
+    (agreement,) = events(extraction, "AGREE")
+    assert expulsion.location is None and agreement.location is not None
+
+
+def test_events_a_date_does_not_cross_to_a_clause_with_its_own_subject(nlp):
+    text = "Chile joined the pact last April, but Peru blocked Bolivia's application."
+    (refusal,) = events(read(nlp, text), "REJECT")
+    assert refusal.source == ("state/PER",) and refusal.date is None
+
+
+def test_events_what_is_refused_or_warned_against_is_not_told(nlp):
+    refused = read(nlp, "Serbia has refused to recognise Kosovo.")
+    assert [e.category for e in refused.events] == ["REJECT"]
+    warned = read(nlp, "Ghana cautioned Togo against supporting the coup.")
+    assert not events(warned, "SUPPORT")
+
+
+def test_events_meeting_a_commitment_is_no_meeting(nlp):
+    assert not events(read(nlp, "Nepal said Bhutan had met its commitments."), "CONSULT")
+    text = "The ministers of Nepal and Bhutan met their counterparts in Delhi."
+    (meeting,) = events(read(nlp, text), "CONSULT")
+    assert {*meeting.source, *meeting.target} == {"state/NPL", "state/BTN"}
+
+
+def test_actors_its_can_be_the_owner_of_the_subject(nlp):
+    text = (
+        "Chile held talks with Peru. Officials say Bolivia's main need is fuel, "
+        "as Peruvian strikes on its pipelines intensify."
+    )
+    (strikes,) = events(read(nlp, text), "ASSAULT")
+    assert strikes.source == ("state/PER",) and strikes.target == ("state/BOL",)
+
+
+def test_dates_a_day_told_in_the_past_lies_behind_an_expected_event(nlp):
+    text = "Peru said on Friday that Chile would send troops to the border."
+    (deployment,) = events(read(nlp, text), "MOBILIZE")
+    assert deployment.modality == "expected" and deployment.date == "2021-06-04"

@@ -541,8 +541,10 @@ class ActorTable:
                 if group:
                     self.coref[token.i] = group
             elif lower in PRONOUNS_THING and token.dep_ in {"nsubj", "nsubjpass", "poss"}:
-                actor = self._coordinated_owner(token) or _last_subject(
-                    recent, {"State", "Organization"}, token, self.doc
+                actor = (
+                    self._coordinated_owner(token)
+                    or self._reporting_body(token)
+                    or _last_subject(recent, {"State", "Organization"}, token, self.doc)
                 )
                 if actor:
                     self.coref[token.i] = (actor,)
@@ -592,6 +594,21 @@ class ActorTable:
         mention = self.by_token.get(owned.head.i)
         if mention is not None and mention.kind in {"State", "Organization"}:
             return mention.key
+        return None
+
+    def _reporting_body(self, token: Token) -> str | None:
+        """ "the junta said it was scrapping X": "it", the subject of what a state or body
+        says, is that state or body (also when a description like "the junta" names it)."""
+        clause = token.head
+        if token.dep_ not in SUBJECTS or clause.dep_ != "ccomp":
+            return None
+        speaker = next((c for c in clause.head.children if c.dep_ in SUBJECTS), None)
+        if speaker is None or speaker.i > token.i:
+            return None
+        mention = self.by_token.get(speaker.i)
+        keys = (mention.key,) if mention is not None else self.coref.get(speaker.i, ())
+        if len(keys) == 1 and self.records[keys[0]].kind in {"State", "Organization"}:
+            return keys[0]
         return None
 
     def _last_group(self, recent: list[Mention], token: Token) -> tuple[str, ...] | None:
@@ -699,6 +716,8 @@ def _last_subject(recent: list[Mention], kinds: set[str], token: Token, doc: Doc
             if not scope.start <= mention.start < scope.end or mention.start >= token.i:
                 continue
             root = doc[mention.start : mention.end].root
+            if root.dep_ == "poss":  # "Ukraine's need is air defence, as strikes on its grid"
+                root = root.head
             if mention.kind in kinds and root.dep_ in {"nsubj", "nsubjpass"}:
                 return mention.key
     return None

@@ -46,6 +46,9 @@ CONFIDENCE = {
 
 #: categories where what is given or returned goes to someone: the recipient is the target
 TRANSFER_CATEGORIES = frozenset({"AID", "RETREAT", "CONCEDE"})
+#: acts done where their parties gather (a meeting, a signing): the lead of a datelined
+#: story locates them; acts at a distance (sanctions, accusations) are only reported from there
+GATHERING_CATEGORIES = frozenset({"CONSULT", "AGREE"})
 #: categories where a state can act on itself (Georgians protest against Georgia's government)
 DOMESTIC_CATEGORIES = frozenset({"PROTEST", "COERCE", "ASSAULT"})
 #: categories whose doers are crowds the news does not name ("thousands rallied"): a missing
@@ -133,11 +136,27 @@ def _dates_clause_of(date: Token, trigger: Token, lexicon: Lexicon) -> bool:
     head = date
     while head.pos_ not in {"VERB", "AUX"} and head.head != head:
         head = head.head
-    if head.pos_ not in {"VERB", "AUX"} or head == trigger or head.is_ancestor(trigger):
+    if head.pos_ not in {"VERB", "AUX"} or head == trigger:
+        return True
+    if head.is_ancestor(trigger):  # not a clause joined to it with its own subject ("X joined
+        current = trigger  # last April, but Y held up the bid": not Y's act)
+        while current != head:
+            if current.dep_ == "conj" and any(c.dep_ in SUBJECT_DEPS for c in current.children):
+                return False
+            current = current.head
         return True
     if head.dep_ in {"relcl", "acl"}:
         return noun_event_type(head.head, lexicon) is not None
     return head.dep_ not in {"ccomp", "conj", "xcomp"}
+
+
+def _past(date: Span) -> bool:
+    """Whether a date modifies a verb in the past tense ("said on Monday that X would go"):
+    then it lies behind, even for an event still to come."""
+    head = date.root
+    while head.pos_ not in {"VERB", "AUX"} and head.head != head:
+        head = head.head
+    return head.tag_ == "VBD"
 
 
 def _counterfactual(verb: Token) -> bool:
@@ -552,7 +571,11 @@ class EventReader:
 
     def _location(self, trigger: Trigger, anchor: Token, target: list[str]) -> str | None:
         found = self._stated_location(trigger, anchor)
-        if found is None and self.table.dateline_place is not None:
+        if (
+            found is None
+            and self.table.dateline_place is not None
+            and trigger.event_type.category in GATHERING_CATEGORIES
+        ):
             sentence = trigger.token.sent
             if self.text.count("\n\n", 0, sentence.start_char) == self._lead_paragraph:
                 return self.table.dateline_place  # the lead is told from the dateline's place
@@ -622,7 +645,7 @@ class EventReader:
             head = ent.root
             for _ in range(4):
                 if head.i in allowed:
-                    value = resolve_date(ent.text, self.published, ahead)
+                    value = resolve_date(ent.text, self.published, ahead and not _past(ent))
                     if value:
                         return value
                     break
@@ -635,7 +658,7 @@ class EventReader:
             value
             for ent in told
             if _dates_clause_of(ent.root, trigger.token, self.lexicon)
-            and (value := resolve_date(ent.text, self.published, ahead))
+            and (value := resolve_date(ent.text, self.published, ahead and not _past(ent)))
         ]
         return dates[0] if len(set(dates)) == 1 else None
 
@@ -755,26 +778,47 @@ class EventReader:
         aircraft land" gives the United States), when no argument names one directly."""
         token = trigger.token
         deps = OBJECT_SIDE_DEPS if token.pos_ in {"VERB", "AUX"} else NOUN_OBJECT_SIDE_DEPS
+        # nor the source's own state ("X warned that Tehran's response would ...": not Iran)
+        source = [*source, *(f"state/{s}" for k in source if (s := self.table.records[k].state))]
         for child in token.children:
             if child.dep_ not in deps or child.i < token.i or child.lower_ == "according":
                 continue
             for descendant in child.subtree:
                 mention = self.table.by_token.get(descendant.i)
-                if mention is None or mention.kind == "Place" or mention.key in source:
+                if mention is None:  # "supported enlarging the group": the group meant
+                    referred = [
+                        k
+                        for k in self.table.coref.get(descendant.i, ())
+                        if self.table.records[k].kind != "Place" and k not in source
+                    ]
+                    if referred:
+                        return referred
+                    continue
+                if mention.kind == "Place" or mention.key in source:
                     continue
                 return [mention.key]
         return []
 
     def _hosts_a_thing(self, trigger: Trigger) -> bool:
         """ "Turkey hosts the crossing", "received the award": hosting what is neither an actor
-        nor an event is no visit."""
+        nor an event is no visit; meeting what is no actor ("met its commitments") no meeting."""
         token = trigger.token
-        if (
-            trigger.event_type.subtype != "visit"
-            or trigger_lemma(token) not in self.cues.hosting_verbs
+        lemma = trigger_lemma(token)
+        met = trigger.event_type.category == "CONSULT" and lemma in self.cues.meeting_verbs
+        if not met and (
+            trigger.event_type.subtype != "visit" or lemma not in self.cues.hosting_verbs
         ):
             return False
         hosted = next((c for c in token.children if c.dep_ == "dobj"), None)
+        if met:  # "met its commitments", "met safety standards": no one was met
+            return (
+                hosted is not None
+                and hosted.i not in self.table.by_token
+                and hosted.i not in self.table.coref
+                and not any(c.dep_ == "appos" for c in hosted.children)
+                and hosted.lemma_.lower() not in self.cues.agent_nouns
+                and hosted.pos_ != "PRON"
+            )
         return (  # "hosts the largest U.S. air base": the base, not the United States
             hosted is not None
             and hosted.i not in self.table.by_token

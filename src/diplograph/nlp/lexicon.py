@@ -49,6 +49,7 @@ class Cues:
     framing_verbs: frozenset[str]
     echo_phrases: frozenset[tuple[str, str]]
     hosting_verbs: frozenset[str]
+    meeting_verbs: frozenset[str]
     evaluation_verbs: frozenset[str]
     negative_evaluations: frozenset[str]
     positive_evaluations: frozenset[str]
@@ -148,6 +149,7 @@ def load_cues() -> Cues:
             "counterpart_categories",
             "framing_verbs",
             "hosting_verbs",
+            "meeting_verbs",
             "evaluation_verbs",
             "negative_evaluations",
             "positive_evaluations",

@@ -52,6 +52,8 @@ def _context(doc: Doc, mention: Mention) -> tuple[int, int] | None:
             break
         if previous.dep_ in {"det"} and previous.lower_ in {"a", "an", "the"}:
             break
+        if previous.pos_ in {"VERB", "AUX"}:  # "Bogotá had agreed to all of Trump's terms"
+            break
         left -= 1
     return (left, start) if left < start else None
 

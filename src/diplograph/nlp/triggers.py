@@ -59,7 +59,7 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
                 verb = lexicon.verbs.get(lemma)
                 if token.dep_ == "acl" and token.tag_ == "VBG":
                     verb = None  # "the coalition fighting in Yemen" describes, does not tell
-                if verb is not None and token.pos_ == "VERB":
+                if verb is not None and token.pos_ == "VERB" and not _states_a_fact(token, lexicon):
                     triggers[token.i] = Trigger(token, verb, "verb")
             continue
         noun = noun_event_type(token, lexicon)
@@ -92,13 +92,18 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
             ):  # "scrapping the agreements", "study the deal": a thing, not its telling
                 continue
         result.append(trigger)
-    # what a request asks for ("urged Beijing to lift the ban") has not happened
+    # what a request asks for ("urged Beijing to lift the ban") or a refusal refuses ("refused
+    # to recognise the ruling") has not happened
     requested = {
         t.token.i
         for t in result
         if (complement := _complement(t.token)) is not None
         and (asker := triggers.get(complement.head.i)) is not None
-        and asker.event_type.category == "REQUEST"
+        and asker.event_type.category in {"REQUEST", "REJECT"}
+    }
+    # what one warns, votes or decides against doing ("cautioned X against supporting Y")
+    requested |= {
+        t.token.i for t in result if t.token.dep_ == "pcomp" and t.token.head.lower_ == "against"
     }
     # "agreed to restore relations" tells the restoring, as expected; the agreeing is its frame
     framing = {
@@ -152,6 +157,25 @@ def find_evaluations(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[Trigge
         elif words & cues.positive_evaluations:
             found.append(Trigger(token, lexicon.by_subtype("SUPPORT", "praise"), "verb"))
     return found
+
+
+#: tags of a finite verb in the indicative: "was", "is", "rejects"
+INDICATIVE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+
+
+def _states_a_fact(verb: Token, lexicon: Lexicon) -> bool:
+    """ "insisted that the bloc was not trying to rival X": a speech verb that can demand
+    ("insisted that X leave", "insisted that X must go") only tells a claim when its clause
+    is in the indicative."""
+    if trigger_lemma(verb) not in lexicon.cues.speech_verbs:
+        return False
+    for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+        finite = [clause, *(c for c in clause.children if c.dep_ in {"aux", "auxpass"})]
+        if any(t.tag_ == "MD" for t in finite):
+            return False
+        if any(t.tag_ in INDICATIVE_TAGS for t in finite):
+            return True
+    return False
 
 
 def _anaphoric(noun: Token) -> bool:

@@ -48,6 +48,7 @@ _POSSESSIVE = re.compile(r"(?:'s|')$", re.IGNORECASE)
 _ACRONYM_MAX = 8
 
 
+@lru_cache(maxsize=65536)  # names recur within and across articles
 def fold(text: str) -> str:
     """Fold ``text`` for comparison, keeping its case (see the module docstring).
 

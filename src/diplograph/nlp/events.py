@@ -191,6 +191,10 @@ class EventReader:
         self.published = article.published
         self.text = article.text
         self.participants: set[str] = set()
+        #: what is read once per sentence (by its first token), however many triggers it holds
+        self._reporters: dict[int, tuple[str | None] | None] = {}
+        self._sentence_places: dict[int, str | None] = {}
+        self._evidence: dict[int, Evidence] = {}
         #: the date expressions of the document, once (``Span.ents`` rebuilds them per call)
         self._dates = [
             ent
@@ -224,6 +228,8 @@ class EventReader:
         if token.pos_ not in {"VERB", "AUX"}:
             return False
         lemma = trigger_lemma(token)
+        if lemma not in self.cues.echo_verbs:
+            return False
         return any(
             (lemma, trigger_lemma(child)) in self.cues.echo_phrases for child in token.children
         )
@@ -608,10 +614,16 @@ class EventReader:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj" and (place := self._place_named(pobj)):
                             return place
-        # else the one place the sentence puts something in ("in the Galwan Valley in
-        # Ladakh": the valley; the region only locates the valley)
+        sentence = trigger.token.sent
+        if sentence.start not in self._sentence_places:
+            self._sentence_places[sentence.start] = self._sentence_place(sentence)
+        return self._sentence_places[sentence.start]
+
+    def _sentence_place(self, sentence: Span) -> str | None:
+        """The one place the sentence puts something in ("in the Galwan Valley in Ladakh": the
+        valley; the region only locates the valley)."""
         places: list[str] = []
-        for token in trigger.token.sent:
+        for token in sentence:
             if not (token.dep_ == "pobj" and token.head.lower_ in LOCATIVE_PREPOSITIONS):
                 continue
             mention = self.table.by_token.get(token.i)
@@ -678,9 +690,8 @@ class EventReader:
                 return True
         return False
 
-    def _modality(self, trigger: Trigger, chain: list[Token]) -> tuple[str, str | None]:
-        cues = self.cues
-        sentence = trigger.token.sent
+    def _according_to(self, sentence: Span) -> tuple[str | None] | None:
+        """ "according to X": (who reports, None if no actor is named), or None."""
         for token in sentence:
             if token.lower_ == "according" and token.i + 1 < len(self.doc):
                 nxt = self.doc[token.i + 1]
@@ -700,7 +711,17 @@ class EventReader:
                                 ),
                                 None,
                             )
-                    return "reported", reporter
+                    return (reporter,)
+        return None
+
+    def _modality(self, trigger: Trigger, chain: list[Token]) -> tuple[str, str | None]:
+        cues = self.cues
+        sentence = trigger.token.sent
+        if sentence.start not in self._reporters:
+            self._reporters[sentence.start] = self._according_to(sentence)
+        according = self._reporters[sentence.start]
+        if according is not None:
+            return "reported", according[0]
         for token in chain:
             for child in token.children:
                 if child.lower_ in cues.report_adverbs:
@@ -888,7 +909,11 @@ class EventReader:
                 trigger.token
             ):  # "X said the military would not accept Y", "X said Y would be expelled": X
                 source = [speaker]
-        evidence = sentence_evidence(trigger.token.sent, self.doc_id, self.text)
+        sentence = trigger.token.sent
+        evidence = self._evidence.get(sentence.start)
+        if evidence is None:
+            evidence = sentence_evidence(sentence, self.doc_id, self.text)
+            self._evidence[sentence.start] = evidence
         crowd = trigger.event_type.category in CROWD_CATEGORIES  # protesters go unnamed
         confidence = base_confidence(trigger.form, bool(source) or crowd, bool(target), modality)
         self.participants.update(source, target)

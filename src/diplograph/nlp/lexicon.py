@@ -48,6 +48,8 @@ class Cues:
     counterpart_categories: frozenset[str]
     framing_verbs: frozenset[str]
     echo_phrases: frozenset[tuple[str, str]]
+    #: the verbs of ``echo_phrases`` ("follow", "do")
+    echo_verbs: frozenset[str]
     hosting_verbs: frozenset[str]
     meeting_verbs: frozenset[str]
     evaluation_verbs: frozenset[str]
@@ -164,6 +166,7 @@ def load_cues() -> Cues:
         definite_reference=dict(raw["definite_reference"]),
         plural_counts=dict(raw["plural_counts"]),
         echo_phrases=frozenset(tuple(p.split()) for p in raw["echo_phrases"]),
+        echo_verbs=frozenset(p.split()[0] for p in raw["echo_phrases"]),
     )
 
 

@@ -226,10 +226,12 @@ WRITE_AHEAD = 4
 #: characters of N-Triples written between flushes of the store's write buffers (about 45
 #: articles): without them RocksDB's buffers grow with the corpus, to hundreds of megabytes
 FLUSH_EVERY = 3_000_000
-#: quads of new articles gathered for one bulk load (about 50 articles): Oxigraph's bulk
-#: loader writes about twice as fast as its transactions from 30 articles on (90,000 quads/s
-#: for 8); what a crash can lose is the batch being written
-BULK_QUADS = 50_000
+#: quads of new articles gathered for one bulk load (about 20 articles): Oxigraph's bulk
+#: loader writes them about twice as fast as its transactions (benchmarks/README.md);
+#: batches of 50,000 quads were no faster and made the build's memory grow with the corpus
+#: (+25 % peak RSS for 4x the articles, against +3 % here). A crash loses at most the batch
+#: being written
+BULK_QUADS = 20_000
 #: the file that names the graphs of the bulk load under way, removed when it is complete
 PENDING = "diplograph-pending.json"
 _DONE = object()
@@ -274,7 +276,7 @@ def write_in_background(
 
 def _writer(store: ox.Store, path: Path, pending: queue.Queue, outcome: dict) -> None:
     batch: dict[ox.NamedNode, str] = {}  # new graphs for the next bulk load, in order
-    unflushed = 0
+    quads = unflushed = 0
     while (item := pending.get()) is not _DONE:
         if "failure" in outcome:
             continue  # drain: the producer stops at its next article
@@ -282,12 +284,13 @@ def _writer(store: ox.Store, path: Path, pending: queue.Queue, outcome: dict) ->
             name, ntriples = item
             if name not in batch and not store.contains_named_graph(name):
                 batch[name] = ntriples
-                if sum(text.count("\n") for text in batch.values()) * 2 >= BULK_QUADS:
+                quads += 2 * ntriples.count("\n")  # in its graph and in the merge
+                if quads >= BULK_QUADS:
                     outcome["written"] += bulk_write(store, path, batch)
-                    batch = {}
+                    batch, quads = {}, 0
                 continue
             outcome["written"] += bulk_write(store, path, batch)  # the order is kept
-            batch = {}
+            batch, quads = {}, 0
             write_graph(store, name, ntriples)
             outcome["written"] += 1
             unflushed += len(ntriples)

@@ -184,11 +184,11 @@ def query(
     ] = ResultFormat.table,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", help="Rows a page of a paged query (the bundled lists: 100)."),
+        typer.Option("--limit", help="Page size of a paged query (the bundled lists: 100 events)."),
     ] = None,
     offset: Annotated[
         int | None,
-        typer.Option("--offset", help="Rows of a paged query to skip (the next page: 100)."),
+        typer.Option("--offset", help="How many of a paged query to skip (next page: 100)."),
     ] = None,
     all_rows: Annotated[
         bool, typer.Option("--all", help="Every row of a paged query, not one page.")
@@ -203,7 +203,7 @@ def query(
     The query comes from --query, --file or --named; a last positional argument
     that is not a file is taken as the query text too. Without graph files the
     store is queried (on Oxigraph's engine); with --endpoint the server answers.
-    The bundled lists (all but event-counts) answer a page: the newest 100 rows;
+    The bundled lists (all but event-counts) answer a page: the newest 100 events;
     --offset 100 gives the next, --limit N another size, --all every row.
     """
     graphs = list(graphs or [])  # str, not Path: Path("... <http://x> ...") would drop a slash

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+from pathlib import Path
 
 import pytest
 from rdflib import XSD, Graph, Literal
@@ -24,13 +25,17 @@ from diplograph.query import (
     named_queries,
     named_query,
     open_dataset,
+    page_of,
     rows_to_csv,
     rows_to_jsonl,
     run_query,
+    with_page,
 )
 from diplograph.rdf.build import build_dataset
 from diplograph.rdf.io import write_dataset
 
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_GRAPH = ROOT / "graphs" / "zhao-leji-pyongyang.ttl"
 PARIS = "The foreign ministers of France and Germany met in Paris on Monday."
 TOKYO = (
     "Japan accused China of sending coast guard ships near its islands. "
@@ -180,29 +185,100 @@ def test_named_query_runs_on_a_graph(dataset, name):
 
 
 def test_named_query_who_met_whom_finds_the_meeting(dataset):
+    # newest first, the undated call last
     rows = list(run_query(dataset, named_query("who-met-whom")))
     paris, monday = Literal("Paris", lang="en"), Literal("2024-05-06", datatype=XSD.date)
     assert [(str(r.type), str(r.source), str(r.target), r.place, r.date) for r in rows] == [
-        ("call", "Japan", "China", None, None),
         ("meeting", "France", "Germany", paris, monday),
+        ("call", "Japan", "China", None, None),
     ]
 
 
 def test_named_query_actor_binds_the_name_case_blind(dataset):
-    # China has an undated event and a dated one: ORDER BY must cope with the unbound date
-    rows = list(run_query(dataset, named_query("actor"), {"name": "china"}))
-    assert [(str(r.role), str(r.category), r.date) for r in rows] == [
+    # China has two undated events and a dated one: the dated one first, the undated after
+    rows = [
+        (str(r.role), str(r.category), r.date)
+        for r in run_query(dataset, named_query("actor"), {"name": "china"})
+    ]
+    assert rows[0] == ("source", "REJECT", Literal("2024-05", datatype=XSD.gYearMonth))
+    assert set(rows[1:]) == {
         ("target", "ACCUSE", None),
         ("target", "CONSULT", None),
-        ("source", "REJECT", Literal("2024-05", datatype=XSD.gYearMonth)),
-    ]
+    }
 
 
 def test_named_query_timeline_orders_mixed_date_precisions(dataset):
     rows = list(run_query(dataset, named_query("timeline")))
-    dates = [str(r.date) for r in rows if r.date is not None]
-    assert dates == sorted(dates)
-    assert {"2024-05", "2024-05-06"} <= set(dates)
+    dates = [str(r.date) for r in rows]
+    assert dates == ["2024-05-06", "2024-05"]  # newest first: the day, then its month
+
+
+# pages
+
+
+PAGED = sorted(name for name, text in named_queries().items() if page_of(text))
+
+
+def test_named_queries_list_in_pages_of_100():
+    assert PAGED == ["accusations", "actor", "posts", "timeline", "who-met-whom"]
+    for name in PAGED:
+        text = named_query(name)
+        assert page_of(text) == (0, 100), name
+        # the ?cut subquery reads the key of the page's last row: row 100
+        assert text.count("OFFSET 99 LIMIT 1") == 1, name
+
+
+@pytest.fixture(scope="module")
+def example_graph():
+    """The committed graph of the bundled example article (it has posts; ``dataset`` not)."""
+    return open_dataset([EXAMPLE_GRAPH])
+
+
+def _page_rows(dataset, name: str, **page) -> list[tuple]:
+    text = with_page(named_query(name), **page)
+    return [tuple(row) for row in run_query(dataset, text, {"name": "North Korea"})]
+
+
+@pytest.mark.parametrize("name", PAGED)
+def test_named_query_pages_of_one_row_give_every_row_once_in_order(example_graph, name):
+    every = _page_rows(example_graph, name, all_rows=True)
+    assert len(every) >= 3, name
+    assert _page_rows(example_graph, name) == every[:100]
+    pages = [_page_rows(example_graph, name, offset=k, limit=1) for k in range(len(every) + 1)]
+    assert [row for page in pages for row in page] == every  # the last page is empty
+    assert _page_rows(example_graph, name, offset=1, all_rows=True) == every[1:]
+
+
+def test_with_page_sets_the_page_and_the_cut():
+    text = named_query("timeline")
+    paged = with_page(text, offset=200, limit=50)
+    assert page_of(paged) == (200, 50)
+    assert "OFFSET 249 LIMIT 1" in paged and "OFFSET 99 LIMIT 1" not in paged
+    assert page_of(with_page(text, limit=10)) == (0, 10)
+    every = with_page(text, offset=5, all_rows=True)
+    assert "LIMIT 100" not in every and "LIMIT 0" in every and page_of(every) is None
+    commented = "# OFFSET 1 LIMIT 2\nSELECT ?x WHERE { ?x ?p 'OFFSET 3 LIMIT 4' } OFFSET 5 LIMIT 6"
+    assert with_page(commented, offset=0).endswith("'OFFSET 3 LIMIT 4' } OFFSET 0 LIMIT 6")
+
+
+PAGE_OF_5 = "SELECT ?x WHERE { ?x ?p ?o } OFFSET 0 LIMIT 5"
+
+
+@pytest.mark.parametrize(
+    ("text", "page", "detail"),
+    [
+        ("SELECT ?x WHERE { ?x ?p ?o }", {"limit": 5}, "no such clause"),
+        ("SELECT ?x WHERE { ?x ?p ?o } LIMIT 5", {"offset": 5}, "no such clause"),
+        (PAGE_OF_5, {"limit": 0}, "--limit 0"),
+        (PAGE_OF_5, {"offset": -1}, "--offset -1"),
+        (PAGE_OF_5, {"limit": 5, "all_rows": True}, "not both"),
+    ],
+)
+def test_with_page_errors(text, page, detail):
+    with pytest.raises(DiplographError) as caught:
+        with_page(text, **page)
+    assert caught.value.code == "E044"
+    assert detail in caught.value.message
 
 
 def test_run_query_binding_is_a_literal_not_query_text(dataset):
@@ -360,9 +436,46 @@ def test_cli_query_named_who_met_whom(graph_file):
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["source"], r["target"], r["date"]) for r in rows] == [
-        ("Japan", "China", ""),
         ("France", "Germany", "2024-05-06"),
+        ("Japan", "China", ""),
     ]
+
+
+def _readme_block(after: str, fence: str = "```\n") -> str:
+    """The text of the first ``fence`` block of README.md after the words ``after``."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    start = readme.index(fence, readme.index(after) + len(after)) + len(fence)
+    return readme[start : readme.index("```", start)]
+
+
+def test_readme_example_outputs_are_the_example_graphs():
+    result = cli("query", EXAMPLE_GRAPH, "--named", "who-met-whom")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == _readme_block("The `who-met-whom` query above prints")
+    text = _readme_block("A SPARQL query for", "```sparql\n")
+    result = cli("query", EXAMPLE_GRAPH, "--query", text)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == _readme_block(text + "```")
+
+
+def test_cli_query_pages_a_named_query(graph_file):
+    def rows(*options: str) -> list[tuple[str, str]]:
+        result = cli("query", graph_file, "--named", "who-met-whom", "--format", "csv", *options)
+        assert result.exit_code == 0, result.stderr
+        return [(r["source"], r["date"]) for r in csv.DictReader(io.StringIO(result.stdout))]
+
+    assert rows("--limit", "1") == [("France", "2024-05-06")]
+    assert rows("--offset", "1") == [("Japan", "")]
+    assert rows("--offset", "1", "--limit", "1") == [("Japan", "")]
+    assert rows("--offset", "2") == []
+    assert rows("--all") == rows()
+
+
+def test_cli_query_page_options_need_a_paged_query(graph_file):
+    line = one_error_line(cli("query", graph_file, "--named", "event-counts", "--limit", "5"))
+    assert "E044" not in line and "--limit pages a paged query" in line
+    line = one_error_line(cli("query", graph_file, "--named", "posts", "--all", "--limit", "5"))
+    assert "--limit N or --all, not both" in line
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv", "tsv"])

@@ -18,7 +18,7 @@ from diplograph.nlp.extract import extract_articles
 from diplograph.nlp.pipeline import DEFAULT_MODEL, load_pipeline
 from diplograph.push import PushReport, Remote
 from diplograph.push import push as push_graphs
-from diplograph.query import named_query, open_endpoint, open_graph, run_query
+from diplograph.query import named_query, open_endpoint, open_graph, run_query, with_page
 from diplograph.rdf.build import build_dataset
 from diplograph.rdf.io import atomic_output, output_format, write_dataset
 from diplograph.rdf.store import DEFAULT_STORE
@@ -213,10 +213,16 @@ def query(
     bindings: dict[str, str] | None = None,
     store: str | Path | None = None,
     endpoint: Endpoint | None = None,
+    offset: int | None = None,
+    limit: int | None = None,
+    all_rows: bool = False,
 ):
     """Run a SPARQL query (text, or a bundled named query) over graph files, a store or a
-    remote endpoint."""
+    remote endpoint. ``offset``, ``limit`` and ``all_rows`` choose the page of a paged query
+    (the bundled lists answer their newest 100 events; ``query.with_page``)."""
     text = named_query(named) if named else text or ""
+    if offset is not None or limit is not None or all_rows:
+        text = with_page(text, offset=offset, limit=limit, all_rows=all_rows)
     return _read(graphs, store, lambda dataset: run_query(dataset, text, bindings), endpoint)
 
 

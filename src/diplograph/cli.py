@@ -182,6 +182,17 @@ def query(
     fmt: Annotated[
         ResultFormat, typer.Option("--format", help="Result format.")
     ] = ResultFormat.table,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", help="Page size of a paged query (the bundled lists: 100 events)."),
+    ] = None,
+    offset: Annotated[
+        int | None,
+        typer.Option("--offset", help="How many of a paged query to skip (next page: 100)."),
+    ] = None,
+    all_rows: Annotated[
+        bool, typer.Option("--all", help="Every row of a paged query, not one page.")
+    ] = False,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
     user: UserOption = None,
@@ -192,6 +203,8 @@ def query(
     The query comes from --query, --file or --named; a last positional argument
     that is not a file is taken as the query text too. Without graph files the
     store is queried (on Oxigraph's engine); with --endpoint the server answers.
+    The bundled lists (all but event-counts) answer a page: the newest 100 events;
+    --offset 100 gives the next, --limit N another size, --all every row.
     """
     graphs = list(graphs or [])  # str, not Path: Path("... <http://x> ...") would drop a slash
     if (
@@ -225,6 +238,9 @@ def query(
         bindings=bindings,
         store=store,
         endpoint=_endpoint(endpoint, user, password),
+        offset=offset,
+        limit=limit,
+        all_rows=all_rows,
     )
     sys.stdout.write(_run(format_result, result, fmt.value))
 

@@ -91,6 +91,10 @@ class Errors:
         "give --jobs N (processes on this machine) or --scheduler ADDRESS (a Dask cluster), "
         "not both"
     )
+    E044 = (
+        "{option} pages a paged query (one whose rows end with 'OFFSET K LIMIT N', as the "
+        "bundled listing queries do); {detail}"
+    )
 
 
 def error(code: str, **values: object) -> DiplographError:

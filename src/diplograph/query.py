@@ -269,9 +269,11 @@ _WORD = re.compile(r"[^\W\d]\w*")
 
 
 def with_values(text: str, bindings: dict[str, str]) -> str:
-    """``text`` with ``VALUES (?name ...) { ("value" ...) }`` opening its WHERE group.
+    """``text`` with ``VALUES (?name ...) { ("value" ...) }`` opening its WHERE group and
+    the WHERE group of each subquery.
 
-    Every pattern and FILTER of the query sees the values, as with rdflib's ``initBindings``.
+    Every pattern and FILTER of the query, its subqueries' too, sees the values, as with
+    rdflib's ``initBindings``.
     Values are plain literals written by Oxigraph's term serializer: a value cannot end the
     literal it stands in.
 
@@ -287,19 +289,24 @@ def with_values(text: str, bindings: dict[str, str]) -> str:
     for name in bindings:
         if not _WORD.fullmatch(name):
             raise error("E013", detail=f"cannot bind {name!r}: not a SPARQL variable name")
-    start = _where_group(text)
-    if start is None:
+    starts = _where_groups(text)
+    if not starts:
         raise error("E013", detail="cannot bind values: the query has no WHERE { ... } group")
     names = " ".join(f"?{name}" for name in bindings)
     values = " ".join(str(ox.Literal(value)) for value in bindings.values())
-    return f"{text[: start + 1]} VALUES ({names}) {{ ({values}) }}{text[start + 1 :]}"
+    block = f" VALUES ({names}) {{ ({values}) }}"
+    for start in sorted(starts, reverse=True):
+        text = text[: start + 1] + block + text[start + 1 :]
+    return text
 
 
-def _where_group(text: str) -> int | None:
-    """The offset of the ``{`` that opens the query's WHERE group, or None."""
+def _where_groups(text: str) -> list[int]:
+    """The offsets of the ``{`` that opens the query's WHERE group and of those that open
+    its subqueries' WHERE groups; empty when the query has no WHERE group."""
+    groups: list[int] = []
     depth = parens = 0
     form: str | None = None
-    template_next = in_template = False
+    template_next = in_template = select_next = False
     position = 0
     while position < len(text):
         opaque = _OPAQUE.match(text, position)
@@ -315,6 +322,8 @@ def _where_group(text: str) -> int | None:
                     template_next = keyword == "CONSTRUCT"  # CONSTRUCT { template } WHERE
                 else:
                     template_next = False  # CONSTRUCT WHERE { ... } has no template
+            elif parens == 0 and word.group().upper() == "SELECT":
+                select_next = True  # a subquery: its WHERE group opens next
             position = word.end()
             continue
         char = text[position]
@@ -326,15 +335,94 @@ def _where_group(text: str) -> int | None:
             if depth == 0:
                 if template_next:
                     template_next, in_template = False, True
-                elif not in_template and form is not None:
-                    return position
+                elif not in_template and form is not None and not groups:
+                    groups.append(position)
+            elif select_next and groups:
+                groups.append(position)
+                select_next = False
             depth += 1
         elif char == "}" and parens == 0:
             depth -= 1
             if depth == 0:
                 in_template = False
         position += 1
-    return None
+    return groups
+
+
+#: a paged query's page clause: its last ``OFFSET K LIMIT N``; the ``OFFSET C LIMIT 1``
+#: before it, when there is one, reads the key of the page's last row (``C = K + N - 1``)
+_PAGE = re.compile(r"\bOFFSET\s+(\d+)\s+LIMIT\s+(\d+)\b", re.IGNORECASE)
+
+
+def page_of(text: str) -> tuple[int, int] | None:
+    """The ``(offset, limit)`` of a paged query (its last ``OFFSET K LIMIT N``), or None.
+
+    >>> page_of("SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?o } OFFSET 0 LIMIT 100 } }")
+    (0, 100)
+    """
+    clauses = _page_clauses(text)
+    return (int(clauses[-1].group(1)), int(clauses[-1].group(2))) if clauses else None
+
+
+def with_page(
+    text: str,
+    *,
+    offset: int | None = None,
+    limit: int | None = None,
+    all_rows: bool = False,
+) -> str:
+    """A paged query (``page_of``) set to rows ``offset + 1`` to ``offset + limit``, or to
+    every row from ``offset + 1`` on (``all_rows``); None keeps the query's own value.
+
+    The bundled listing queries choose their page in a subquery that ends with the page
+    clause; a ``?cut`` subquery before it (``OFFSET K + N - 1 LIMIT 1``) reads the key of
+    the page's last row, and is set to match (``LIMIT 0`` for every row: no cut).
+
+    >>> with_page("SELECT * { { SELECT ?x { ?x ?p ?o } OFFSET 0 LIMIT 100 } }", offset=200)
+    'SELECT * { { SELECT ?x { ?x ?p ?o } OFFSET 200 LIMIT 100 } }'
+
+    Raises:
+        DiplographError: E044 when the query has no page clause, ``offset`` is negative,
+            ``limit`` is below 1, or both ``limit`` and ``all_rows`` are given.
+    """
+    option = "--all" if all_rows else "--limit" if limit is not None else "--offset"
+    if all_rows and limit is not None:
+        raise error("E044", option="--all", detail="give --limit N or --all, not both")
+    if offset is not None and offset < 0:
+        raise error("E044", option=option, detail=f"--offset {offset}: give 0 or more")
+    if limit is not None and limit < 1:
+        raise error("E044", option=option, detail=f"--limit {limit}: give 1 or more")
+    clauses = _page_clauses(text)
+    if not clauses:
+        raise error("E044", option=option, detail="this query has no such clause")
+    page = clauses[-1]
+    offset = int(page.group(1)) if offset is None else offset
+    limit = int(page.group(2)) if limit is None else limit
+    edits = [(page, f"OFFSET {offset}" if all_rows else f"OFFSET {offset} LIMIT {limit}")]
+    cut = clauses[-2] if len(clauses) > 1 and clauses[-2].group(2) == "1" else None
+    if cut is not None:
+        edits.append((cut, "LIMIT 0" if all_rows else f"OFFSET {offset + limit - 1} LIMIT 1"))
+    for clause, replacement in edits:  # the page first: it comes last in the text
+        text = text[: clause.start()] + replacement + text[clause.end() :]
+    return text
+
+
+def _page_clauses(text: str) -> list[re.Match]:
+    """The ``OFFSET K LIMIT N`` clauses of ``text``, in order, outside comments, strings and
+    IRIs."""
+    code = []
+    position = 0
+    while position < len(text):
+        opaque = _OPAQUE.match(text, position)
+        if opaque and opaque.end() > position:
+            code.append(" " * (opaque.end() - position))
+            position = opaque.end()
+            continue
+        word = _WORD.match(text, position)
+        end = word.end() if word else position + 1
+        code.append(text[position:end])
+        position = end
+    return list(_PAGE.finditer("".join(code)))
 
 
 def _cell(value) -> str:

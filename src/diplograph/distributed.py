@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 
 from diplograph.errors import error
 from diplograph.model import Article, Extraction
-from diplograph.nlp.parallel import BATCH_SIZE, batched
+from diplograph.nlp.parallel import BATCH_SIZE, batched, read_batch
 
 #: batches in flight per worker thread of the cluster: one being parsed, one waiting
 IN_FLIGHT = 2
@@ -73,13 +73,11 @@ def _results(client, articles: Iterable[Article], model: str, batch_size: int):
 def extract_batch(batch: list[Article], model: str) -> list[Extraction]:
     """Run on a worker: parse and read one batch with the worker's pipeline (loaded once per
     worker process, on its first batch), each record with its N-Triples."""
-    from diplograph.nlp.extract import extract_articles
     from diplograph.nlp.pipeline import load_pipeline
-    from diplograph.rdf.build import with_ntriples
 
     with _loading:  # two threads of one worker load it once
         nlp = load_pipeline(model)
-    return [with_ntriples(e) for e in extract_articles(batch, nlp, batch_size=len(batch))]
+    return read_batch(batch, nlp)
 
 
 __all__ = ["extract_batch", "extract_on_dask"]

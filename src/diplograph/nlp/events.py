@@ -133,9 +133,7 @@ def _dates_clause_of(date: Token, trigger: Token, lexicon: Lexicon) -> bool:
     that describes a thing ("curbs imposed in 2019"; but "the meeting, which took place on
     Saturday" dates the meeting), reports ("said it had delivered food last month, and X
     pledged") or is coordinated with it."""
-    head = date
-    while head.pos_ not in {"VERB", "AUX"} and head.head != head:
-        head = head.head
+    head = _verb_above(date)
     if head.pos_ not in {"VERB", "AUX"} or head == trigger:
         return True
     if head.is_ancestor(trigger):  # not a clause joined to it with its own subject ("X joined
@@ -153,10 +151,14 @@ def _dates_clause_of(date: Token, trigger: Token, lexicon: Lexicon) -> bool:
 def _past(date: Span) -> bool:
     """Whether a date modifies a verb in the past tense ("said on Monday that X would go"):
     then it lies behind, even for an event still to come."""
-    head = date.root
-    while head.pos_ not in {"VERB", "AUX"} and head.head != head:
-        head = head.head
-    return head.tag_ == "VBD"
+    return _verb_above(date.root).tag_ == "VBD"
+
+
+def _verb_above(token: Token) -> Token:
+    """The nearest verb at or above ``token`` in the parse (the root when there is none)."""
+    while token.pos_ not in {"VERB", "AUX"} and token.head != token:
+        token = token.head
+    return token
 
 
 def _counterfactual(verb: Token) -> bool:
@@ -191,10 +193,6 @@ class EventReader:
         self.published = article.published
         self.text = article.text
         self.participants: set[str] = set()
-        #: what is read once per sentence (by its first token), however many triggers it holds
-        self._reporters: dict[int, tuple[str | None] | None] = {}
-        self._sentence_places: dict[int, str | None] = {}
-        self._evidence: dict[int, Evidence] = {}
         #: the date expressions of the document, once (``Span.ents`` rebuilds them per call)
         self._dates = [
             ent
@@ -614,16 +612,10 @@ class EventReader:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj" and (place := self._place_named(pobj)):
                             return place
-        sentence = trigger.token.sent
-        if sentence.start not in self._sentence_places:
-            self._sentence_places[sentence.start] = self._sentence_place(sentence)
-        return self._sentence_places[sentence.start]
-
-    def _sentence_place(self, sentence: Span) -> str | None:
-        """The one place the sentence puts something in ("in the Galwan Valley in Ladakh": the
-        valley; the region only locates the valley)."""
+        # else the one place the sentence puts something in ("in the Galwan Valley in
+        # Ladakh": the valley; the region only locates the valley)
         places: list[str] = []
-        for token in sentence:
+        for token in trigger.token.sent:
             if not (token.dep_ == "pobj" and token.head.lower_ in LOCATIVE_PREPOSITIONS):
                 continue
             mention = self.table.by_token.get(token.i)
@@ -690,8 +682,9 @@ class EventReader:
                 return True
         return False
 
-    def _according_to(self, sentence: Span) -> tuple[str | None] | None:
-        """ "according to X": (who reports, None if no actor is named), or None."""
+    def _modality(self, trigger: Trigger, chain: list[Token]) -> tuple[str, str | None]:
+        cues = self.cues
+        sentence = trigger.token.sent
         for token in sentence:
             if token.lower_ == "according" and token.i + 1 < len(self.doc):
                 nxt = self.doc[token.i + 1]
@@ -711,17 +704,7 @@ class EventReader:
                                 ),
                                 None,
                             )
-                    return (reporter,)
-        return None
-
-    def _modality(self, trigger: Trigger, chain: list[Token]) -> tuple[str, str | None]:
-        cues = self.cues
-        sentence = trigger.token.sent
-        if sentence.start not in self._reporters:
-            self._reporters[sentence.start] = self._according_to(sentence)
-        according = self._reporters[sentence.start]
-        if according is not None:
-            return "reported", according[0]
+                    return "reported", reporter
         for token in chain:
             for child in token.children:
                 if child.lower_ in cues.report_adverbs:
@@ -909,11 +892,7 @@ class EventReader:
                 trigger.token
             ):  # "X said the military would not accept Y", "X said Y would be expelled": X
                 source = [speaker]
-        sentence = trigger.token.sent
-        evidence = self._evidence.get(sentence.start)
-        if evidence is None:
-            evidence = sentence_evidence(sentence, self.doc_id, self.text)
-            self._evidence[sentence.start] = evidence
+        evidence = sentence_evidence(trigger.token.sent, self.doc_id, self.text)
         crowd = trigger.event_type.category in CROWD_CATEGORIES  # protesters go unnamed
         confidence = base_confidence(trigger.form, bool(source) or crowd, bool(target), modality)
         self.participants.update(source, target)

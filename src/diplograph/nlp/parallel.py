@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 
+from spacy.language import Language
+
 from diplograph.model import Article, Extraction
 
 #: articles a worker parses in one ``nlp.pipe`` call: 8-32 keeps memory low and speed flat,
@@ -93,10 +95,15 @@ def _one_thread_each() -> None:
 
 
 def _extract_batch(batch: list[Article]) -> list[Extraction]:
+    return read_batch(batch, _nlp)
+
+
+def read_batch(batch: list[Article], nlp: Language) -> list[Extraction]:
+    """What a worker sends back for one batch: each record with its N-Triples, made there."""
     from diplograph.nlp.extract import extract_articles
     from diplograph.rdf.build import with_ntriples
 
-    return [with_ntriples(e) for e in extract_articles(batch, _nlp, batch_size=len(batch))]
+    return [with_ntriples(e) for e in extract_articles(batch, nlp, batch_size=len(batch))]
 
 
-__all__ = ["BATCH_SIZE", "batched", "extract_in_processes"]
+__all__ = ["BATCH_SIZE", "batched", "extract_in_processes", "read_batch"]

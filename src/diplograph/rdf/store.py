@@ -362,7 +362,7 @@ def finish_interrupted_load(store: ox.Store, path: Path) -> None:
 def _write_json(path: Path, data: dict) -> None:
     """``data`` in ``path``, complete and on disk before this returns."""
     with atomic_output(path) as temporary, temporary.open("w", encoding="utf-8") as handle:
-        json.dump(data, handle)
+        handle.write(json.dumps(data, indent=2) + "\n")
         handle.flush()
         os.fsync(handle.fileno())
 
@@ -665,9 +665,8 @@ def _sync_ontology(store: ox.Store, path: Path) -> None:
     if marker.get("ontology") == digest and store.contains_named_graph(ONTOLOGY_GRAPH):
         return
     replace_graph(store, ONTOLOGY_GRAPH, text)
-    with atomic_output(path / MARKER) as temporary:  # written last: it names what is stored
-        data = {"format": FORMAT, "ontology": digest}
-        temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    # written last: it names what is stored
+    _write_json(path / MARKER, {"format": FORMAT, "ontology": digest})
 
 
 def _read_marker(path: Path) -> dict:

@@ -486,7 +486,7 @@ def test_dates_the_innermost_clause_dates_the_act_it_tells(nlp):
     (condemnation,) = events(extraction, "ACCUSE")
     (seizure,) = events(extraction, "COERCE")
     assert condemnation.date == "2021-06-04" and seizure.date == "2021-06-03"
-    text = "Sweden's decision to withdraw its troops from Mali, announced on Tuesday, upset Chad."
+    text = "Sweden's plan to withdraw its troops from Mali, unveiled on Tuesday, upset Chad."
     (withdrawal,) = events(read(nlp, text), "RETREAT")
     assert withdrawal.date == "2021-06-01"
 

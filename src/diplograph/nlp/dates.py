@@ -99,8 +99,8 @@ def resolve_date(expression: str, published: dt.date | None, ahead: bool = False
     '2021-05-27'
     >>> resolve_date("March 4", dt.date(2018, 3, 27))
     '2018-03-04'
-    >>> resolve_date("from 6 to 10 March", dt.date(2023, 3, 27))
-    '2023-03-06'
+    >>> resolve_date("from 6 to 10 May", dt.date(2019, 6, 1))
+    '2019-05-06'
     """
     text = " ".join(expression.lower().replace(",", " ,").split()).replace(" ,", ",")
     text = text.strip(" .,")

@@ -145,15 +145,15 @@ def _dates_clause_of(date: Token, trigger: Token, lexicon: Lexicon) -> bool:
         return True
     if head in trigger.conjuncts and not _own_clause(head):
         return True  # "for seizing and searching boats on Thursday": both acts
-    if head.dep_ in {"relcl", "acl"}:  # "the decision to withdraw, announced on Monday"
+    if head.dep_ in {"relcl", "acl"}:  # "the plan to withdraw, unveiled on Monday"
         return noun_event_type(head.head, lexicon) is not None or head.head.is_ancestor(trigger)
     return head.dep_ not in {"ccomp", "conj", "xcomp"}
 
 
 def _own_clause(verb: Token) -> bool:
     """A clause joined to its head with its own subject: a second act ("X joined, but Y
-    held up the bid") or a relative clause ("a charge Beijing rejected"), not one that
-    tells what happened at its head's time ("on July 26, when troops seized the palace")."""
+    held up the bid") or a relative clause ("a move Lima condemned"), not one that tells
+    what happened at its head's time ("on 3 May, when troops seized the palace")."""
     if verb.dep_ not in {"conj", "relcl"} or not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
         return False
     return not (verb.dep_ == "relcl" and any(c.tag_ == "WRB" for c in verb.children))
@@ -161,7 +161,7 @@ def _own_clause(verb: Token) -> bool:
 
 def _begins_a_state(preposition: Token) -> bool:
     """Whether "since" tells when an act still going on began: it modifies a verb in the
-    present perfect ("have imposed sanctions since February"), not a noun or a comparison
+    present perfect ("has boycotted the talks since 2018"), not a noun or a comparison
     ("the worst fighting since 2020", "exports have fallen to their lowest since 2016")."""
     verb = preposition.head
     if preposition.lower_ != "since" or verb.pos_ != "VERB" or verb.tag_ not in {"VBN", "VBG"}:
@@ -701,7 +701,7 @@ class EventReader:
                 head = head.head
         # else the one date of a clause the trigger is part of, not of one beside it ("X said
         # it had delivered food last month, and Germany pledged aid"); of several, the one of
-        # the innermost clause ("condemned on Sunday the blocking and firing on Saturday")
+        # the innermost clause ("condemned on Friday the seizing and searching on Thursday")
         dates = [
             (_steps_up(trigger.token, _verb_above(ent.root)), value)
             for ent in told

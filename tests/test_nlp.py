@@ -455,3 +455,50 @@ def test_dates_a_day_told_in_the_past_lies_behind_an_expected_event(nlp):
     text = "Peru said on Friday that Chile would send troops to the border."
     (deployment,) = events(read(nlp, text), "MOBILIZE")
     assert deployment.modality == "expected" and deployment.date == "2021-06-04"
+
+
+def test_dates_a_span_of_days_dates_the_event_by_its_start(nlp):
+    (talks,) = events(read(nlp, "Chile and Peru held talks in Lima from 6 to 10 May."), "CONSULT")
+    assert talks.date == "2021-05-06"
+    (talks,) = events(read(nlp, "Chile and Bolivia held talks between May 3 and 5."), "CONSULT")
+    assert talks.date == "2021-05-03"
+
+
+def test_dates_since_dates_a_continuing_act_not_a_comparison(nlp):
+    text = "Kenya has imposed sanctions on Uganda since March."
+    (sanctions,) = events(read(nlp, text), "SANCTION")
+    assert sanctions.date == "2021-03"  # the latest March not after publication
+    (battles,) = events(read(nlp, "Mali and Niger fought the worst battles since 2019."))
+    assert battles.category == "ASSAULT" and battles.date is None
+
+
+def test_dates_an_expected_event_later_this_month_or_next_year(nlp):
+    text = "Chile and Peru are expected to sign the accord later this month."
+    (signing,) = events(read(nlp, text), "AGREE")
+    assert signing.modality == "expected" and signing.date == "2021-06"
+    (visit,) = events(read(nlp, "Kenya will host Uganda early next year."), "CONSULT")
+    assert visit.date == "2022"
+
+
+def test_dates_the_innermost_clause_dates_the_act_it_tells(nlp):
+    text = "Norway on Friday condemned Denmark for seizing and searching fishing boats on Thursday."
+    extraction = read(nlp, text)
+    (condemnation,) = events(extraction, "ACCUSE")
+    (seizure,) = events(extraction, "COERCE")
+    assert condemnation.date == "2021-06-04" and seizure.date == "2021-06-03"
+    text = "Sweden's plan to withdraw its troops from Mali, unveiled on Tuesday, upset Chad."
+    (withdrawal,) = events(read(nlp, text), "RETREAT")
+    assert withdrawal.date == "2021-06-01"
+
+
+def test_dates_overnight_is_the_month_of_publication(nlp):
+    (shelling,) = events(read(nlp, "Ecuador shelled Peruvian positions overnight."), "ASSAULT")
+    assert shelling.date == "2021-06"
+
+
+def test_dates_a_relative_clause_with_its_own_subject_is_not_dated_by_its_head(nlp):
+    text = "In early May, Chile expelled Peru's ambassador, a step Lima condemned."
+    extraction = read(nlp, text)
+    (expulsion,) = events(extraction, "SANCTION")
+    (condemnation,) = events(extraction, "ACCUSE")
+    assert expulsion.date == "2021-05" and condemnation.date is None

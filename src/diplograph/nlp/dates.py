@@ -37,7 +37,9 @@ WEEKDAYS = {
 }
 _MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = "(" + "|".join(WEEKDAYS) + ")"
-_FILLER = re.compile(r"^(on|in|at|by|since|from|during|of|the|early|late|mid|earlier|later)\s+")
+_FILLER = re.compile(
+    r"^(?:(on|in|at|by|since|from|during|of|the|early|late|mid|earlier|later)\s+|(mid|early|late)-)"
+)
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DAY_MONTH_YEAR = re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+(\d{{4}}))?$")
@@ -45,6 +47,12 @@ _MONTH_DAY_YEAR = re.compile(rf"^{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(
 _MONTH_YEAR = re.compile(rf"^(last\s+|this\s+|next\s+)?{_MONTH}(?:,?\s+(?:of\s+)?(\d{{4}}))?$")
 _YEAR = re.compile(r"^(\d{4})$")
 _WEEKDAY_RE = re.compile(rf"^(last\s+|this\s+|next\s+|this\s+past\s+)?{_WEEKDAY}(\s+\w+)?$")
+#: "March 6 to 10", "6-10 March", "between 2019 and 2021": a start and an end
+_RANGE = re.compile(
+    r"^(between\s+)?(.+?)\s*(?:\s(?:to|through|until|and)\s|-|\u2013|\u2014)\s*(.+)$"
+)
+_BARE_DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
+_TRAILING_YEAR = re.compile(r",?\s+(\d{4})$")
 
 
 def _previous_month(year: int, month: int, step: int = 1) -> tuple[int, int]:
@@ -54,6 +62,14 @@ def _previous_month(year: int, month: int, step: int = 1) -> tuple[int, int]:
 
 def _month_precision(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
+
+
+def _shared(first: dt.date, last: dt.date) -> str | None:
+    """What two days have in common: their month, else their year ("last week" across the
+    turn of a month is sure of its year only)."""
+    if (first.year, first.month) == (last.year, last.month):
+        return _month_precision(first.year, first.month)
+    return f"{first.year:04d}" if first.year == last.year else None
 
 
 def _infer_year(month: int, day: int | None, published: dt.date, direction: str | None) -> int:
@@ -83,6 +99,8 @@ def resolve_date(expression: str, published: dt.date | None, ahead: bool = False
     '2021-05-27'
     >>> resolve_date("March 4", dt.date(2018, 3, 27))
     '2018-03-04'
+    >>> resolve_date("from 6 to 10 May", dt.date(2019, 6, 1))
+    '2019-05-06'
     """
     text = " ".join(expression.lower().replace(",", " ,").split()).replace(" ,", ",")
     text = text.strip(" .,")
@@ -113,9 +131,37 @@ def resolve_date(expression: str, published: dt.date | None, ahead: bool = False
             return None
         direction = direction.strip() if direction else ("ahead" if ahead else None)
         return _month_precision(_infer_year(month, None, published, direction), month)
+    if (match := _RANGE.match(text)) and not re.match(r"^\d{4}-\d+-\d+$", text):
+        return _range_start(match, published, ahead)
     if published is None:
         return None
     return _relative(text, published, ahead)
+
+
+def _range_start(match: re.Match, published: dt.date | None, ahead: bool) -> str | None:
+    """The start of a span of days ("March 6 to 10": March 6); a bare start day takes the
+    month and year of the end ("6 to 10 March"), a start without a year the end's year."""
+    between, start, end = match.groups()
+    if between is None and " and " in f" {match.group(0)} ":
+        return None  # "Monday and Tuesday": two days, not a span
+    end_year = _TRAILING_YEAR.search(end)
+    if day := _BARE_DAY.match(start):
+        end_date = _DAY_MONTH_YEAR.match(end) or _MONTH_DAY_YEAR.match(end)
+        if end_date is None:
+            return None
+        month_name = next(group for group in end_date.groups()[:2] if group in MONTHS)
+        start = f"{day.group(1)} {month_name}"
+    if end_year and not _TRAILING_YEAR.search(start) and not _YEAR.match(start):
+        start_month = _month_of(start)
+        end_month = _month_of(end) or start_month
+        year = int(end_year.group(1)) - (start_month > end_month if start_month else 0)
+        start = f"{start} {year}"
+    return resolve_date(start, published, ahead)
+
+
+def _month_of(text: str) -> int:
+    """The number of the month a text names (0 for none)."""
+    return next((MONTHS[word] for word in re.findall(r"[a-z]+", text) if word in MONTHS), 0)
 
 
 def _full_date(
@@ -133,6 +179,10 @@ def _full_date(
         return None
 
 
+#: weeks counted from the week of publication
+_WEEKS = {"this week": 0, "last week": -1, "the previous week": -1, "next week": 1}
+
+
 def _relative(text: str, published: dt.date, ahead: bool = False) -> str | None:
     if match := _WEEKDAY_RE.match(text):
         direction, weekday, tail = match.groups()
@@ -148,11 +198,17 @@ def _relative(text: str, published: dt.date, ahead: bool = False) -> str | None:
         return (published - dt.timedelta(days=offset)).isoformat()
     if text in {"today", "tonight", "this morning", "this afternoon", "this evening"}:
         return published.isoformat()
+    if text in {"overnight", "during the night"}:  # the evening before or the small hours
+        return _shared(published - dt.timedelta(days=1), published)
+    if text in _WEEKS:  # the month that holds most of the week's seven days
+        monday = published - dt.timedelta(days=published.weekday() - 7 * _WEEKS[text])
+        thursday = monday + dt.timedelta(days=3)
+        return _month_precision(thursday.year, thursday.month)
     if text in {"yesterday", "last night", "yesterday morning", "yesterday evening"}:
         return (published - dt.timedelta(days=1)).isoformat()
     if text in {"tomorrow", "tomorrow morning"}:
         return (published + dt.timedelta(days=1)).isoformat()
-    if text in {"this month", "earlier this month", "later this month", "this week", "last week"}:
+    if text in {"this month", "earlier this month", "later this month"}:
         return _month_precision(published.year, published.month)
     if text in {"last month", "the previous month", "a month ago"}:
         return _month_precision(*_previous_month(published.year, published.month))

@@ -139,13 +139,52 @@ def _dates_clause_of(date: Token, trigger: Token, lexicon: Lexicon) -> bool:
     if head.is_ancestor(trigger):  # not a clause joined to it with its own subject ("X joined
         current = trigger  # last April, but Y held up the bid": not Y's act)
         while current != head:
-            if current.dep_ == "conj" and any(c.dep_ in SUBJECT_DEPS for c in current.children):
+            if _own_clause(current):
                 return False
             current = current.head
         return True
-    if head.dep_ in {"relcl", "acl"}:
-        return noun_event_type(head.head, lexicon) is not None
+    if head in trigger.conjuncts and not _own_clause(head):
+        return True  # "for seizing and searching boats on Thursday": both acts
+    if head.dep_ in {"relcl", "acl"}:  # "the plan to withdraw, unveiled on Monday"
+        return noun_event_type(head.head, lexicon) is not None or head.head.is_ancestor(trigger)
     return head.dep_ not in {"ccomp", "conj", "xcomp"}
+
+
+def _own_clause(verb: Token) -> bool:
+    """A clause joined to its head with its own subject: a second act ("X joined, but Y
+    held up the bid") or a relative clause ("a move Lima condemned"), not one that tells
+    what happened at its head's time ("on 3 May, when troops seized the palace")."""
+    if verb.dep_ not in {"conj", "relcl"} or not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        return False
+    return not (verb.dep_ == "relcl" and any(c.tag_ == "WRB" for c in verb.children))
+
+
+def _begins_a_state(preposition: Token) -> bool:
+    """Whether "since" tells when an act still going on began: it modifies a verb in the
+    present perfect ("has boycotted the talks since 2018"), not a noun or a comparison
+    ("the worst fighting since 2020", "exports have fallen to their lowest since 2016")."""
+    verb = preposition.head
+    if preposition.lower_ != "since" or verb.pos_ != "VERB" or verb.tag_ not in {"VBN", "VBG"}:
+        return False
+    if not any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ != "VBD" for c in verb.children):
+        return False
+    clause = [
+        token
+        for child in verb.children
+        if child.dep_ not in {"conj", "cc", "advcl", "ccomp", "relcl", "parataxis"}
+        for token in child.subtree
+    ]
+    return not any(t.tag_ in {"JJS", "RBS"} or t.lower_ in {"first", "only"} for t in clause)
+
+
+def _steps_up(token: Token, ancestor: Token) -> int:
+    """How many heads up from ``token`` lie to ``ancestor`` (one for a verb coordinated with
+    it; a large number else: a date of a clause that is not above the trigger is the
+    farthest)."""
+    for steps, head in enumerate((token, *token.ancestors)):
+        if head == ancestor:
+            return steps
+    return 1 if ancestor in token.conjuncts else len(token.doc)
 
 
 def _past(date: Span) -> bool:
@@ -198,7 +237,11 @@ class EventReader:
             ent
             for ent in doc.ents
             if ent.label_ in {"DATE", "TIME"}
-            and not (ent.root.dep_ == "pobj" and ent.root.head.lower_ in SPAN_PREPOSITIONS)
+            and not (
+                ent.root.dep_ == "pobj"
+                and ent.root.head.lower_ in SPAN_PREPOSITIONS
+                and not _begins_a_state(ent.root.head)
+            )
         ]  # "the worst fighting since 2020" is not dated 2020
         self._told: list[Event] = []  # the events read so far, in text order
 
@@ -657,14 +700,17 @@ class EventReader:
                     break
                 head = head.head
         # else the one date of a clause the trigger is part of, not of one beside it ("X said
-        # it had delivered food last month, and Germany pledged aid")
+        # it had delivered food last month, and Germany pledged aid"); of several, the one of
+        # the innermost clause ("condemned on Friday the seizing and searching on Thursday")
         dates = [
-            value
+            (_steps_up(trigger.token, _verb_above(ent.root)), value)
             for ent in told
             if _dates_clause_of(ent.root, trigger.token, self.lexicon)
             and (value := resolve_date(ent.text, self.published, ahead and not _past(ent)))
         ]
-        return dates[0] if len(set(dates)) == 1 else None
+        nearest = min((steps for steps, _ in dates), default=None)
+        values = {value for steps, value in dates if steps == nearest}
+        return values.pop() if len(values) == 1 else None
 
     def _negated(self, trigger: Trigger, chain: list[Token]) -> bool:
         cues = self.cues

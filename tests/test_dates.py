@@ -110,3 +110,11 @@ def test_resolve_date_overnight_is_sure_only_of_what_two_days_share():
 )
 def test_resolve_date_expected_events_take_the_coming_month_or_year(expression, expected):
     assert resolve_date(expression, PUBLISHED, ahead=True) == expected
+
+
+def test_shift_moves_a_day_and_refuses_a_month():
+    from diplograph.nlp.anaphora import shift
+
+    assert shift("2024-02-28", 2) == "2024-03-01"
+    assert shift("2024-03-01", -1) == "2024-02-29"
+    assert shift("2024-03", 1) is None and shift(None, 0) is None

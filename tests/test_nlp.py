@@ -502,3 +502,68 @@ def test_dates_a_relative_clause_with_its_own_subject_is_not_dated_by_its_head(n
     (expulsion,) = events(extraction, "SANCTION")
     (condemnation,) = events(extraction, "ACCUSE")
     assert expulsion.date == "2021-05" and condemnation.date is None
+
+
+def test_dates_within_hours_counts_from_the_latest_day_told_before(nlp):
+    text = (
+        "Crowds stormed Peru's embassy in Santiago on Tuesday. "
+        "Within hours, Peru recalled its ambassador from Chile."
+    )
+    (recall,) = events(read(nlp, text), "SANCTION")
+    assert recall.date == "2021-06-01"
+    text = "Kenya met Uganda on Monday. Minutes later, Tanzania recalled its envoy from Rwanda."
+    (recall,) = events(read(nlp, text), "SANCTION")
+    assert recall.date == "2021-05-31"
+
+
+def test_dates_the_next_day_and_days_later_count_days_from_the_act_before(nlp):
+    first = "Chile expelled Peru's ambassador on Tuesday. "
+    for then, day in [
+        ("Peru expelled Chile's ambassador the next day.", "2021-06-02"),
+        ("Two days later, Peru expelled Chile's ambassador.", "2021-06-03"),
+        ("Peru had recalled its envoy from Chile the day before.", "2021-05-31"),
+        ("Later that day, Peru expelled Chile's ambassador.", "2021-06-01"),
+    ]:
+        reply = next(
+            e for e in events(read(nlp, first + then), "SANCTION") if e.source == ("state/PER",)
+        )
+        assert reply.date == day, then
+    text = "On Monday, Chile said that Peru had attacked its border posts the day before."
+    (attack,) = events(read(nlp, text), "ASSAULT")
+    assert attack.date == "2021-05-30"
+
+
+def test_dates_a_phrase_that_names_the_act_counts_from_that_act(nlp):
+    text = (
+        "Peru held a referendum on Sunday. Kenya condemned Uganda on Thursday. "
+        "Within hours of the referendum, Chile recalled its ambassador from Peru."
+    )
+    recall = next(e for e in events(read(nlp, text), "SANCTION"))
+    assert recall.date == "2021-05-30"  # from the referendum, not from Thursday
+    text = (
+        "Chile recalled its ambassador from Peru two days after "
+        "Bolivian troops crossed the border on Monday."
+    )
+    (recall,) = events(read(nlp, text), "SANCTION")
+    assert recall.date == "2021-06-02"
+
+
+def test_dates_a_day_counted_from_nothing_sure_is_no_day(nlp):
+    for text in [
+        # the act named has no day
+        "Peru held a referendum. Kenya condemned Uganda on Thursday. "
+        "Within hours of the referendum, Chile recalled its ambassador from Peru.",
+        # the latest act has a month only
+        "Chile expelled Peru's ambassador in May. Peru expelled Chile's ambassador the next day.",
+        # an act with no day lies between: the next day after which?
+        "Kenya met Uganda on Monday. Burundi then condemned Rwanda. "
+        "The next day Tanzania recalled its envoy from Rwanda.",
+        # "within hours" of an act to come counts from now
+        "Chile expelled Peru's ambassador on Tuesday. "
+        "Peru will expel Chile's ambassador within hours, officials said.",
+        # another entry of a live blog is another story
+        "10:30 — Chile expelled Peru's ambassador on Tuesday.\n\n"
+        "11:45 — Bolivia recalled its envoy from Peru the same day.",
+    ]:
+        last = events(read(nlp, text), "SANCTION")[-1]
+        assert last.date is None, text

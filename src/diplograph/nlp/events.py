@@ -8,6 +8,7 @@ target, with passives, coordination, relative clauses and control verbs followed
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -15,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from diplograph.model import Article, Event, Evidence
 from diplograph.nlp.actors import ActorTable
+from diplograph.nlp.anaphora import TimeAnaphor, find_anaphors, shift, told_as_past
 from diplograph.nlp.dates import resolve_date
 from diplograph.nlp.lexicon import Lexicon
 from diplograph.nlp.merge import SYMMETRIC_CATEGORIES, merge_events
@@ -28,6 +30,10 @@ NOUN_OBJECT_SIDE_DEPS = {"prep", "acl", "relcl"}
 
 #: prepositions whose date bounds a span of time rather than dating the event
 SPAN_PREPOSITIONS = frozenset({"since", "until", "till", "through", "throughout"})
+#: a day, not a month or a year
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: a clock time opening a paragraph: an entry of a live blog
+_CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}\b")
 #: prepositions that put an event in a place
 LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "off", "outside", "on"})
 
@@ -187,10 +193,10 @@ def _steps_up(token: Token, ancestor: Token) -> int:
     return 1 if ancestor in token.conjuncts else len(token.doc)
 
 
-def _past(date: Span) -> bool:
-    """Whether a date modifies a verb in the past tense ("said on Monday that X would go"):
-    then it lies behind, even for an event still to come."""
-    return _verb_above(date.root).tag_ == "VBD"
+def _past(date: Token) -> bool:
+    """Whether a date (its root) modifies a verb in the past tense ("said on Monday that X
+    would go"): then it lies behind, even for an event still to come."""
+    return _verb_above(date).tag_ == "VBD"
 
 
 def _verb_above(token: Token) -> Token:
@@ -244,6 +250,14 @@ class EventReader:
             )
         ]  # "the worst fighting since 2020" is not dated 2020
         self._told: list[Event] = []  # the events read so far, in text order
+        self._sentence_anaphors: dict[int, list[TimeAnaphor]] = {}
+        self._anchored: dict[tuple[int, bool], str | None] = {}
+        #: paragraphs that open an entry of a live blog ("14:20 — ..."): a story of its own
+        self._entries = [
+            number
+            for number, paragraph in enumerate(article.text.split("\n\n"))
+            if _CLOCK.match(paragraph.strip())
+        ]
 
     def events(self) -> list[Event]:
         echoes = [t for t in self.doc if self._echoes(t)]
@@ -685,16 +699,36 @@ class EventReader:
 
     def _date(self, trigger: Trigger, anchor: Token, ahead: bool = False) -> str | None:
         """The date the sentence gives the event; ``ahead`` for an event still to come."""
-        allowed = {trigger.token.i, anchor.i}
-        sentence = trigger.token.sent
-        told = [ent for ent in self._dates if sentence.start <= ent.start < sentence.end]
-        for ent in told:
-            head = ent.root
+        return self._date_of(trigger.token, anchor, ahead)
+
+    def _date_of(
+        self, token: Token, anchor: Token, ahead: bool = False, anaphora: bool = True
+    ) -> str | None:
+        """The date the sentence gives what ``token`` tells (``anchor``: the verb that tells
+        it); ``anaphora``: also by days from an act told before ("the next day")."""
+        allowed = {token.i, anchor.i}
+        sentence = token.sent
+        anaphors = self._anaphors(sentence) if anaphora else []
+        told: list[Span | TimeAnaphor] = [
+            ent
+            for ent in self._dates
+            if sentence.start <= ent.start < sentence.end
+            and not any(ent.start <= a.root.i < ent.end for a in anaphors)
+        ]
+        told = sorted([*told, *anaphors], key=lambda mention: mention.root.i)
+
+        def value(mention: Span | TimeAnaphor) -> str | None:
+            if isinstance(mention, TimeAnaphor):
+                return self._anaphoric_date(mention, ahead)
+            return resolve_date(mention.text, self.published, ahead and not _past(mention.root))
+
+        for mention in told:
+            head = mention.root
             for _ in range(4):
                 if head.i in allowed:
-                    value = resolve_date(ent.text, self.published, ahead and not _past(ent))
-                    if value:
-                        return value
+                    resolved = value(mention)
+                    if resolved or isinstance(mention, TimeAnaphor):
+                        return resolved  # "had left the day before" is not the clause's day
                     break
                 if head.head == head or (head.pos_ in {"VERB", "AUX"} and head.i not in allowed):
                     break
@@ -703,13 +737,106 @@ class EventReader:
         # it had delivered food last month, and Germany pledged aid"); of several, the one of
         # the innermost clause ("condemned on Friday the seizing and searching on Thursday")
         dates = [
-            (_steps_up(trigger.token, _verb_above(ent.root)), value)
-            for ent in told
-            if _dates_clause_of(ent.root, trigger.token, self.lexicon)
-            and (value := resolve_date(ent.text, self.published, ahead and not _past(ent)))
+            (_steps_up(token, _verb_above(mention.root)), resolved)
+            for mention in told
+            if _dates_clause_of(mention.root, token, self.lexicon) and (resolved := value(mention))
         ]
         nearest = min((steps for steps, _ in dates), default=None)
-        values = {value for steps, value in dates if steps == nearest}
+        values = {resolved for steps, resolved in dates if steps == nearest}
+        return values.pop() if len(values) == 1 else None
+
+    def _anaphors(self, sentence: Span) -> list[TimeAnaphor]:
+        if sentence.start not in self._sentence_anaphors:
+            self._sentence_anaphors[sentence.start] = find_anaphors(sentence)
+        return self._sentence_anaphors[sentence.start]
+
+    def _anaphoric_date(self, anaphor: TimeAnaphor, ahead: bool) -> str | None:
+        """The day a phrase such as "two days later" gives: days from the act it names
+        ("within minutes of the vote"), else from the latest act or day told before it. Only
+        from a full day, and only in a clause that tells what happened, or what is to come
+        from a day still to come ("talks open on Monday and end the next day")."""
+        key = (anaphor.root.i, ahead)
+        if key not in self._anchored:
+            self._anchored[key] = None  # a phrase does not count from itself
+            past = told_as_past(_verb_above(anaphor.root))
+            day = None
+            if past or ahead:
+                if anaphor.named is not None:
+                    day = self._named_day(anaphor)
+                else:
+                    day = self._latest_day(anaphor.start, anaphor.offset)
+            if day is not None and not past and day < str(self.published):
+                day = None  # "X met on Monday; Y will follow within hours": from now
+            self._anchored[key] = shift(day, anaphor.offset)
+        return self._anchored[key]
+
+    def _latest_day(self, start: int, offset: int = 0) -> str | None:
+        """The day of the latest act or date told before character ``start``, in its own
+        paragraph or the one before (within one entry of a live blog): ``None`` when that
+        latest one gives a month or a year only, or counts from a day it cannot find. An
+        act told with no date in between is passed over by "within hours" or "that day"
+        (it was likely that day), not by a count of days ("the next day")."""
+        paragraph = self.text.count("\n\n", 0, start)
+        entries = [p for p in self._entries if p <= paragraph]
+        first = max(paragraph - 1, entries[-1] if entries else 0)
+        told: list[tuple[int, str | None]] = [
+            (event.trigger_start, event.date)
+            for event in self._told
+            if event.trigger_start < start and (event.date or offset)
+        ]  # an act told without a day may lie days after the last one: no day counts past it
+        for ent in self._dates:
+            if ent.end_char <= start and (value := self._day_of(ent)):
+                told.append((ent.start_char, value))
+        for sentence in self.doc.sents:
+            if sentence.start_char > start:
+                break
+            for other in self._anaphors(sentence):
+                if other.start < start:
+                    told.append((other.start, self._anaphoric_date(other, ahead=True)))
+        for position, value in sorted(told, key=lambda item: item[0], reverse=True):
+            if self.text.count("\n\n", 0, position) < first:
+                return None
+            return value if value and _ISO_DAY.match(value) else None
+        return None
+
+    def _day_of(self, ent: Span) -> str | None:
+        """What a date expression names, read as one still to come under "will"."""
+        modal = any(c.tag_ == "MD" for c in _verb_above(ent.root).children)
+        return resolve_date(ent.text, self.published, modal and not _past(ent.root))
+
+    def _named_day(self, anaphor: TimeAnaphor) -> str | None:
+        """The day of the act a phrase names: a clause's own date ("two days after the
+        army seized power on 3 May"), a noun's own ("within hours of the vote on Monday"),
+        else that of the latest mention of the noun before ("the vote ... on Monday. Within
+        hours of the vote"): ``None`` if that gives a month, a year or nothing."""
+        named = anaphor.named
+        own = self._own_day(named)
+        if own or named.pos_ in {"VERB", "AUX"}:
+            return own if own and _ISO_DAY.match(own) else None
+        lemma = named.lemma_.lower()
+        for mention in reversed(self.doc[: self._token_at(anaphor.start)]):
+            if mention.lemma_.lower() != lemma or mention.pos_ not in {"NOUN", "PROPN"}:
+                continue
+            governor = _governing_verb(mention) or mention
+            value = self._own_day(mention) or next(
+                (
+                    event.date
+                    for event in reversed(self._told)
+                    if event.date and event.trigger_start in {mention.idx, governor.idx}
+                ),
+                None,
+            )
+            value = value or self._date_of(mention, governor, anaphora=False)
+            if value:
+                return value if _ISO_DAY.match(value) else None
+        return None
+
+    def _own_day(self, token: Token) -> str | None:
+        """The date told inside the phrase or clause ``token`` heads, if one only."""
+        inside = {t.i for t in token.subtree}
+        values = {
+            value for ent in self._dates if ent.root.i in inside and (value := self._day_of(ent))
+        }
         return values.pop() if len(values) == 1 else None
 
     def _negated(self, trigger: Trigger, chain: list[Token]) -> bool:

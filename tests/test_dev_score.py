@@ -24,7 +24,7 @@ FLOORS = {
 #: below the issue's 0.80 (the gold dates many undated reactions by the news day, not all)
 ATTRIBUTE_FLOORS = {
     "location": 0.80,
-    "date": 0.70,
+    "date": 0.73,
     "negated": 0.95,
     "modality": 0.88,
 }

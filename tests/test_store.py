@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import subprocess
 import sys
@@ -559,6 +560,19 @@ def test_store_plain_oxigraph_database_is_not_taken_for_a_store(tmp_path):
     assert caught.value.code == "E024"
     with pytest.raises(DiplographError):
         api.events(store=path)
+
+
+def test_store_the_writer_cannot_open_stops_an_endless_stream(tmp_path):
+    """The writer thread opens the store while the first articles are made: when it cannot,
+    its error ends the build at the next article, however long the stream."""
+    path = tmp_path / "oxigraph"
+    database = ox.Store(str(path))
+    database.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o")))
+    del database
+    with pytest.raises(DiplographError) as caught:
+        store.write_articles(path, itertools.repeat(_many(1)[0]))
+    assert caught.value.code == "E024"
+    assert len(ox.Store.read_only(str(path))) == 1
 
 
 HOLDER = textwrap.dedent(

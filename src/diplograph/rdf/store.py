@@ -169,6 +169,29 @@ def with_writer(path: str | Path, work: Callable[[ox.Store], T]) -> T:
             cannot be opened, E027 a write failed; and whatever ``work`` raises.
     """
     path = Path(path)
+
+    def on_the_store() -> T:
+        store = open_for_writing(path)
+        try:
+            result = work(store)
+            store.flush()
+            return result
+        finally:
+            del store  # the last reference: RocksDB closes before the locks go
+            _forget()
+
+    return holding_write_locks(path, on_the_store)
+
+
+def holding_write_locks(path: str | Path, work: Callable[[], T]) -> T:
+    """Run ``work`` holding the locks of a writer of the store in ``path`` (made if missing):
+    ``work`` opens it (``open_for_writing``) and closes it before it returns or raises.
+
+    Raises:
+        DiplographError: E024 not a diplograph store, E025 in use by another process, E026
+            the folder cannot be made, E027 a write failed (an ``OSError`` of ``work``).
+    """
+    path = Path(path)
     _check_writable(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -182,17 +205,11 @@ def with_writer(path: str | Path, work: Callable[[ox.Store], T]) -> T:
         if readers is None:
             raise error("E025", path=path, who="a query, an export or a server is reading it")
         try:
-            store = _open_read_write(path)
-            try:
-                result = work(store)
-                store.flush()
-                return result
-            except OSError as exc:
-                raise error("E027", path=path, detail=_detail(exc)) from None
-            finally:
-                del store  # the last reference: RocksDB closes before the locks go
-                _forget()
+            return work()
+        except OSError as exc:
+            raise error("E027", path=path, detail=_detail(exc)) from None
         finally:
+            _forget()  # the store an exception's frames hold goes before the locks
             readers.close()
     finally:
         writer.close()
@@ -211,14 +228,14 @@ def write_articles(path: str | Path, extractions: Iterable[Extraction]) -> int:
             raises.
     """
 
-    def write_all(store: ox.Store) -> int:
+    def write_all() -> int:
         graphs = (
             (ox.NamedNode(iris.graph_iri(e.article.id)), extraction_ntriples(e))
             for e in extractions
         )
-        return write_in_background(store, graphs, Path(path))
+        return write_in_background(Path(path), graphs)
 
-    return with_writer(path, write_all)
+    return holding_write_locks(path, write_all)
 
 
 #: articles made ready while the writer thread is still busy with one
@@ -238,10 +255,15 @@ _DONE = object()
 
 
 def write_in_background(
-    store: ox.Store, graphs: Iterable[tuple[ox.NamedNode, str]], path: Path
+    path: Path,
+    graphs: Iterable[tuple[ox.NamedNode, str]],
 ) -> int:
-    """Write each (name, N-Triples) of ``graphs`` in order, in a writer thread, while this
-    thread makes the next ones; returns how many were written.
+    """Write each (name, N-Triples) of ``graphs`` in order into the store in ``path``, in a
+    writer thread, while this thread makes the next ones; returns how many were written. The
+    caller holds the write locks (``holding_write_locks``).
+
+    The writer thread opens the store (``open_for_writing``: tens of milliseconds) while this
+    thread makes the first graphs, and flushes and closes it when they are written.
 
     Graphs the store does not hold yet are gathered and bulk-loaded together
     (``bulk_write``); a graph it holds is replaced in one transaction (``replace_graph``).
@@ -255,7 +277,7 @@ def write_in_background(
     # no closure: nothing but the thread's own (finished) frame refers to the store
     thread = threading.Thread(
         target=_writer,
-        args=(store, path, pending, outcome),
+        args=(path, pending, outcome),
         name="diplograph-store-writer",
         daemon=True,
     )
@@ -274,7 +296,14 @@ def write_in_background(
     return outcome["written"]
 
 
-def _writer(store: ox.Store, path: Path, pending: queue.Queue, outcome: dict) -> None:
+def _writer(path: Path, pending: queue.Queue, outcome: dict) -> None:
+    try:
+        store = open_for_writing(path)
+    except BaseException as exc:  # raised again in the producer's thread, which stops
+        outcome["failure"] = exc
+        while pending.get() is not _DONE:
+            pass
+        return
     batch: dict[ox.NamedNode, str] = {}  # new graphs for the next bulk load, in order
     quads = unflushed = 0
     while (item := pending.get()) is not _DONE:
@@ -302,9 +331,10 @@ def _writer(store: ox.Store, path: Path, pending: queue.Queue, outcome: dict) ->
     if "failure" not in outcome:
         try:
             outcome["written"] += bulk_write(store, path, batch)
+            store.flush()
         except BaseException as exc:
             outcome["failure"] = exc
-    del store
+    del store  # RocksDB closes here: the thread ends before the caller lets the locks go
 
 
 def bulk_write(store: ox.Store, path: Path, graphs: dict[ox.NamedNode, str]) -> int:
@@ -389,7 +419,9 @@ def remove_articles(path: str | Path, doc_ids: Iterable[str]) -> int:
     return with_writer(path, remove_all)
 
 
-def _open_read_write(path: Path) -> ox.Store:
+def open_for_writing(path: Path) -> ox.Store:
+    """The store in ``path`` opened for writing, its ontology up to date and a bulk load a
+    crash cut short taken out. The caller holds the write locks."""
     try:
         store = ox.Store(str(path))
     except OSError as exc:

@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -247,23 +248,31 @@ def large_store(extractions, triples: int, work: Path) -> tuple[Path, int, int]:
     named = [quad for quad in named if quad.graph_name != ONTOLOGY_GRAPH]
     del reader
     text = ox.serialize(named, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    # the store's default graph is the merge of its named graphs
+    text += "".join(line.rsplit(" <", 1)[0] + " .\n" for line in text.splitlines())
     ids = sorted({e.article.id for e in extractions}, key=len, reverse=True)
+    # the text cut where a copy's IRIs and ids differ: an article's document, graph and event
+    # IRIs and its id literal; every other piece is the same in every copy
+    where = re.compile(
+        r"(?<=/doc/)(?P<doc>{0})(?=[>/])|(?<=/graph/)(?P<graph>{0})(?=>)"
+        r'|(?<=/event/)(?P<event>{0})(?=/)|(?<=")(?P<id>{0})(?=" [<.])'.format(
+            "|".join(map(re.escape, ids))
+        )
+    )
+    pieces = where.split(text)  # text, then the four groups of each match (one set), ...
     copies = -(-triples // len(named))
     path = work / "large-store"
     data = work / "large.nq"
     with data.open("w", encoding="utf-8") as handle:
         for copy in range(copies):
-            chunk = text
-            for doc_id in ids:
-                new = f"{doc_id}~{copy}"
-                chunk = chunk.replace(f"/doc/{doc_id}>", f"/doc/{new}>")
-                chunk = chunk.replace(f"/doc/{doc_id}/", f"/doc/{new}/")
-                chunk = chunk.replace(f"/graph/{doc_id}>", f"/graph/{new}>")
-                chunk = chunk.replace(f"/event/{doc_id}/", f"/event/{new}/")
-                chunk = chunk.replace(f'"{doc_id}" <', f'"{new}" <')
-            handle.write(chunk)
-            # the store's default graph is the merge of its named graphs
-            handle.write("".join(line.rsplit(" <", 1)[0] + " .\n" for line in chunk.splitlines()))
+            suffix = f"~{copy}"
+            handle.write(
+                "".join(
+                    piece if index % 5 == 0 else piece + suffix
+                    for index, piece in enumerate(pieces)
+                    if piece is not None
+                )
+            )
 
     def load(store):
         store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)

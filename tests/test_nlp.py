@@ -567,3 +567,24 @@ def test_dates_a_day_counted_from_nothing_sure_is_no_day(nlp):
     ]:
         last = events(read(nlp, text), "SANCTION")[-1]
         assert last.date is None, text
+
+
+def test_events_passive_infinitive_acts_on_the_raised_subject(nlp):
+    (event,) = events(read(nlp, "EU sanctions on Iran are to be lifted next year."), "CONCEDE")
+    assert event.source == ("org/european-union",) and event.target == ("state/IRN",)
+
+
+def test_events_event_noun_of_a_named_actor_is_told(nlp):
+    text = "General Okello, who led the overthrow of Uganda's government, flew to Nairobi."
+    (event,) = events(read(nlp, text), "COERCE")
+    assert event.target == ("state/UGA",)
+
+
+def test_events_closing_a_border_with_a_state_is_coercion(nlp):
+    (event,) = events(read(nlp, "Peru sealed its border with Bolivia on Monday."), "COERCE")
+    assert event.source == ("state/PER",) and event.target == ("state/BOL",)
+
+
+def test_events_removing_sanctions_is_a_concession(nlp):
+    (event,) = events(read(nlp, "Canada removed sanctions on Cuba."), "CONCEDE")
+    assert event.source == ("state/CAN",) and event.target == ("state/CUB",)

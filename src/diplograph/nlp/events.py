@@ -558,6 +558,11 @@ class EventReader:
                 )
             if not target:
                 target, _ = self._prep_actors(token, target_preps - {"by"})
+            raised = trigger.partner  # "EU sanctions on Iran are to be lifted": the EU, Iran
+            if raised is not None and raised.head != token:
+                target = target or self._prep_actors(raised, target_preps - {"by"})[0]
+                for owner in (c for c in raised.children if c.dep_ in {"poss", "compound"}):
+                    source = source or self.actors_of(owner)
             return source, target, token
         source = self.actors_of(self._subject(token))
         target: list[str] = []

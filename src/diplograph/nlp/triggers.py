@@ -15,6 +15,8 @@ from spacy.tokens import Doc, Token
 from diplograph.nlp.lexicon import EventType, Lexicon
 
 EVENT_POS = {"VERB", "NOUN", "PROPN", "AUX"}
+#: the children of a verb that can complete a phrase trigger ("imposed sanctions", "called on")
+OBJECT_DEPS = frozenset({"dobj", "prt", "prep", "attr", "nsubjpass", "dative", "advmod"})
 ANAPHORIC_DETERMINERS = {"the", "this", "that", "these", "those"}
 #: categories whose object event is not told as happening
 HYPOTHETICAL_FRAMES = frozenset({"REQUEST", "REJECT", "THREATEN"})
@@ -38,12 +40,14 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
             continue
         lemma = trigger_lemma(token)
         if token.pos_ in {"VERB", "AUX"}:
-            for child in token.children:
-                if child.dep_ in {"dobj", "prt", "prep", "attr", "nsubjpass", "dative", "advmod"}:
+            for child in (*token.children, *_raised_subject(token)):
+                if child.dep_ in OBJECT_DEPS or child.head != token:
                     phrase, partner = None, child
                     for candidate in (child, *child.conjuncts, *_counted(child)):
                         phrase = lexicon.phrases.get((lemma, trigger_lemma(candidate)))
                         if phrase is not None:
+                            if child.head != token:  # a raised subject: what is acted upon
+                                partner = candidate
                             break
                     if phrase is None and child.dep_ == "prep":
                         pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
@@ -194,8 +198,29 @@ def _has_participant(noun: Token) -> bool:
             c.dep_ == "prep"
             and c.lower_ in {"by", "with", "between", "to", "on", "against", "among"}
         )
+        or (c.dep_ == "prep" and c.lower_ == "of" and any(map(_named, c.children)))
         for c in noun.children
     )
+
+
+def _named(pobj: Token) -> bool:
+    """ "the arrest of Navalny", "the overthrow of Mali's government": an object of "of" that
+    names an actor, which makes an event noun tell an act on it, not refer back to one."""
+    if pobj.dep_ != "pobj":
+        return False
+    return bool(pobj.ent_type_) or any(
+        c.dep_ in {"poss", "compound"} and c.ent_type_ for c in pobj.children
+    )
+
+
+def _raised_subject(verb: Token) -> list[Token]:
+    """ "sanctions are to be lifted", "the tariffs are set to be eased": a passive infinitive
+    with no subject of its own acts upon the subject of the verb it completes."""
+    if verb.dep_ != "xcomp" or not any(c.dep_ == "auxpass" for c in verb.children):
+        return []
+    if any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
+        return []
+    return [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
 
 
 def _complement(token: Token) -> Token | None:

@@ -588,3 +588,44 @@ def test_events_closing_a_border_with_a_state_is_coercion(nlp):
 def test_events_removing_sanctions_is_a_concession(nlp):
     (event,) = events(read(nlp, "Canada removed sanctions on Cuba."), "CONCEDE")
     assert event.source == ("state/CAN",) and event.target == ("state/CUB",)
+
+
+def people(nlp, text: str):
+    """The resolved actor table of ``text``: its person records and pronoun references."""
+    from diplograph.gazetteer import Gazetteer
+    from diplograph.nlp.actors import ActorTable
+    from diplograph.nlp.lexicon import load_lexicon
+
+    doc = nlp(mask_chrome(text))
+    table = ActorTable(doc, Gazetteer.load(), load_lexicon().cues, "Test Wire", text)
+    table.resolve()
+    genders = {k: r.gender for k, r in table.records.items() if r.kind == "Person"}
+    pronouns = {doc[i].lower_: keys for i, keys in table.coref.items()}
+    return genders, pronouns
+
+
+def test_actors_she_skips_the_nearer_man_for_the_woman(nlp):
+    text = "Mr Tomas Berg met Mrs Anna Kowalski in Oslo, and she thanked Norway."
+    (thanks,) = events(read(nlp, text), "SUPPORT")
+    assert thanks.source == ("person/anna-kowalski",)
+    genders, _ = people(nlp, text)
+    assert genders == {"person/tomas-berg": "male", "person/anna-kowalski": "female"}
+
+
+def test_actors_a_pronoun_no_person_agrees_with_stays_unresolved(nlp):
+    genders, pronouns = people(nlp, "Mr Hans Keller said Chile was ready. She thanked Peru.")
+    assert genders == {"person/hans-keller": "male"} and "she" not in pronouns
+    genders, pronouns = people(nlp, "Queen Maria Vance met Omar Haddad. He thanked Sweden.")
+    assert genders["person/maria-vance"] == "female"
+    assert pronouns["he"] == ("person/omar-haddad",)
+
+
+def test_actors_gender_from_a_pronoun_only_when_one_person_is_in_reach(nlp):
+    genders, _ = people(nlp, "Lena Ortiz said the talks would resume. She added that Peru agreed.")
+    assert genders == {"person/lena-ortiz": "female"}
+    genders, _ = people(nlp, "Lena Ortiz met Paul Weber in Lima. She added that Peru agreed.")
+    assert set(genders.values()) == {None}  # two people: "she" tells nothing of either
+    genders, _ = people(
+        nlp, "Paul Weber's wife said talks would resume. She added that Peru agreed."
+    )
+    assert genders == {"person/paul-weber": None}  # the subject is not the person named

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -26,7 +27,12 @@ ACTOR_LABELS = {"GPE", "LOC", "FAC", "ORG", "NORP", "PERSON"}
 PERSON_PREFIXES = {"mr", "mrs", "ms", "dr", "sir", "dame", "mr.", "mrs.", "ms.", "dr."}
 LOCATIVE_HEADS = {"in", "at", "near", "from", "to", "into", "outside", "inside", "across", "off"}
 GOVERNMENT_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "dative", "appos", "agent"}
-PRONOUNS_PERSON = {"he", "she", "him", "his", "her", "hers", "himself", "herself"}
+PRONOUN_GENDERS = {
+    **dict.fromkeys(("she", "her", "hers", "herself"), "female"),
+    **dict.fromkeys(("he", "him", "his", "himself"), "male"),
+}
+PRONOUNS_PERSON = set(PRONOUN_GENDERS)
+ABBREVIATED_TITLES = {"mr", "mrs", "ms"}  # "Mr. Smith" may be tokenised "Mr", ".", "Smith"
 PRONOUNS_THING = {"it", "its", "itself"}
 SUBJECTS = {"nsubj", "nsubjpass"}
 COMPASS_WORDS = {"north", "south", "east", "west"}
@@ -98,6 +104,8 @@ class ActorRecord:
     count: int = 0
     named: bool = False
     canonical: str | None = None
+    #: a person's gender as the text tells it ("female", "male"), None when unknown
+    gender: str | None = None
 
     def freeze(self) -> Actor:
         aliases = tuple(sorted(f for f in self.forms if f != self.label))
@@ -215,6 +223,7 @@ class ActorTable:
         self._resolve_missed_names()
         self._resolve_datelines()
         self._resolve_acronyms()
+        self._resolve_genders()
         self._resolve_references()
 
     def _city(self, place: PlaceEntry, form: str) -> str:
@@ -506,6 +515,81 @@ class ActorTable:
             if record.kind == "Organization" and record.forms:
                 record.label = max(record.forms, key=lambda f: (len(f.split()), len(f)))
 
+    def _resolve_genders(self) -> None:
+        """What the text tells of each person's gender: a gendered honorific or title right
+        before the name ("Mrs", "Queen", "spokeswoman"), else "she" or "he" as the subject
+        of the sentence right after one whose subject is the only person named in it ("X said
+        ... . She added"). Read from the text alone, before any pronoun is resolved; evidence
+        that disagrees leaves the gender unknown."""
+        doc = self.doc
+        by_title: dict[str, set[str]] = {}
+        for mention in self.mentions:
+            if mention.kind == "Person":
+                gender = self._title_gender(mention)
+                if gender:
+                    by_title.setdefault(mention.key, set()).add(gender)
+        by_pronoun: dict[str, set[str]] = {}
+        if doc.has_annotation("DEP"):
+            for sentence in doc.sents:
+                if sentence.start == 0:
+                    continue
+                subject = next(
+                    (t for t in sentence if t.dep_ in SUBJECTS and t.head == sentence.root), None
+                )
+                if subject is None or subject.lower_ not in {"he", "she"}:
+                    continue
+                person = self._only_person_subject(doc[sentence.start - 1].sent, subject)
+                if person:
+                    by_pronoun.setdefault(person, set()).add(PRONOUN_GENDERS[subject.lower_])
+        for key, record in self.records.items():
+            genders = by_title.get(key) or by_pronoun.get(key) or set()
+            if record.kind == "Person" and len(genders) == 1:
+                record.gender = next(iter(genders))
+
+    def _title_gender(self, mention: Mention) -> str | None:
+        """ "Mrs Smith", "Queen Jane", "spokeswoman Jane Smith": the gender of the honorific or
+        title just before the name, or opening it."""
+        doc, titles = self.doc, self.cues.gendered_titles
+        words = []
+        if mention.end - mention.start > 1:
+            words.append(doc[mention.start])
+        if mention.start > 0:
+            before = doc[mention.start - 1]
+            if before.text == "." and mention.start > 1:
+                abbreviation = doc[mention.start - 2]
+                if abbreviation.lower_ in ABBREVIATED_TITLES and not abbreviation.whitespace_:
+                    before = abbreviation
+            words.append(before)
+        for word in words:
+            gender = titles.get(word.lower_.rstrip("."))
+            if gender:
+                return gender
+        return None
+
+    def _only_person_subject(self, sentence: Span, pronoun: Token) -> str | None:
+        """The person who is the subject of ``sentence`` when no other person is named in it
+        nor before ``pronoun`` in the next one: the only one "she" or "he" can stand for."""
+        subject = next((c for c in sentence.root.children if c.dep_ in SUBJECTS), None)
+        mention = self.by_token.get(subject.i) if subject is not None else None
+        if mention is None or mention.kind != "Person":
+            return None
+        people = {
+            m.key
+            for m in self.mentions
+            if m.kind == "Person" and sentence.start <= m.start < pronoun.i
+        }
+        unresolved = any(
+            ent.label_ == "PERSON" and ent.start not in self.by_token
+            for ent in self.doc.ents
+            if sentence.start <= ent.start < pronoun.i
+        )
+        return mention.key if people == {mention.key} and not unresolved else None
+
+    def _agrees(self, pronoun: Token) -> Callable[[str], bool]:
+        """Whether a person can be what ``pronoun`` stands for: gender unknown or the same."""
+        wanted = PRONOUN_GENDERS.get(pronoun.lower_)
+        return lambda key: self.records[key].gender in (None, wanted)
+
     def _resolve_references(self) -> None:
         """Pronouns and plural descriptions ("the two leaders") to the actors they stand for."""
         doc = self.doc
@@ -529,7 +613,10 @@ class ActorTable:
             if token.i in self.by_token:
                 continue
             if lower in PRONOUNS_PERSON:
-                person = _last_speaker(speakers, token) or _last(recent, {"Person"}, token)
+                agrees = self._agrees(token)
+                person = _last_speaker(speakers, token, agrees) or _last(
+                    recent, {"Person"}, token, accept=agrees
+                )
                 if person:
                     self.coref[token.i] = (person,)
                     if token.dep_ in SUBJECTS:
@@ -663,13 +750,20 @@ class ActorTable:
         return [record.freeze() for _, record in sorted(self.records.items())]
 
 
-def _last(recent: list[Mention], kinds: set[str], token: Token, same_or_previous: bool = False):
+def _last(
+    recent: list[Mention],
+    kinds: set[str],
+    token: Token,
+    same_or_previous: bool = False,
+    accept: Callable[[str], bool] | None = None,
+):
+    """The latest actor of those kinds named so far (that ``accept`` takes, when given)."""
     sentence_start = token.sent.start
     previous_start = token.doc[sentence_start - 1].sent.start if sentence_start > 0 else 0
     for mention in reversed(recent):
         if same_or_previous and mention.start < previous_start:
             return None
-        if mention.kind in kinds:
+        if mention.kind in kinds and (accept is None or accept(mention.key)):
             return mention.key
     return None
 
@@ -694,15 +788,18 @@ def _most_named(
     return tuple(sorted(chosen, key=first.__getitem__))
 
 
-def _last_speaker(speakers: list[tuple[int, str]], token: Token) -> str | None:
+def _last_speaker(
+    speakers: list[tuple[int, str]], token: Token, accept: Callable[[str], bool] | None = None
+) -> str | None:
     """ "he", "his": the latest person who was the subject of a clause in this sentence or
-    the one before ("Santos said he would send his negotiator, X, and he invited ...")."""
+    the one before ("Santos said he would send his negotiator, X, and he invited ..."), of
+    those ``accept`` takes (a person "she" can stand for), when given."""
     sentence_start = token.sent.start
     previous_start = token.doc[sentence_start - 1].sent.start if sentence_start > 0 else 0
     for index, key in reversed(speakers):
         if index < previous_start:
             return None
-        if index < token.i:
+        if index < token.i and (accept is None or accept(key)):
             return key
     return None
 

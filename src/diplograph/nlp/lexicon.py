@@ -56,6 +56,8 @@ class Cues:
     negative_evaluations: frozenset[str]
     positive_evaluations: frozenset[str]
     target_prepositions: frozenset[str]
+    #: honorifics and titles that tell a person's gender ("mrs": "female", "king": "male")
+    gendered_titles: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,9 @@ def load_cues() -> Cues:
         plural_counts=dict(raw["plural_counts"]),
         echo_phrases=frozenset(tuple(p.split()) for p in raw["echo_phrases"]),
         echo_verbs=frozenset(p.split()[0] for p in raw["echo_phrases"]),
+        gendered_titles={
+            word: gender for gender, words in raw["gendered_titles"].items() for word in words
+        },
     )
 
 

@@ -10,10 +10,11 @@ the reader's business (:meth:`diplograph.nlp.events.EventReader._anaphoric_date`
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
+
+from diplograph.nlp.dates import day_only
 
 #: units shorter than a day: "within hours", "minutes later" fall on the anchor's day
 SHORT_UNITS = frozenset({"hour", "hours", "minute", "minutes", "moment", "moments"})
@@ -37,7 +38,6 @@ NUMBER_WORDS = {
     "nine": 9,
     "ten": 10,
 }
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def shift(day: str | None, offset: int) -> str | None:
     >>> shift("2022-02", 1) is None
     True
     """
-    if day is None or not _DAY.match(day):
+    if day_only(day) is None:
         return None
     return (dt.date.fromisoformat(day) + dt.timedelta(days=offset)).isoformat()
 

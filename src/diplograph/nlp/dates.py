@@ -64,8 +64,17 @@ def _month_precision(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+def day_only(value: str | None) -> str | None:
+    """``value`` if it names a day (``YYYY-MM-DD``); ``None`` for a month, a year or none.
+
+    >>> day_only("2024-04"), day_only("2024-04-13")
+    (None, '2024-04-13')
+    """
+    return value if value and _ISO.match(value) else None
+
+
 def _shared(first: dt.date, last: dt.date) -> str | None:
-    """What two days have in common: their month, else their year ("last week" across the
+    """What two days have in common: their month, else their year ("overnight" across the
     turn of a month is sure of its year only)."""
     if (first.year, first.month) == (last.year, last.month):
         return _month_precision(first.year, first.month)

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from diplograph.model import Article, Event, Evidence
 from diplograph.nlp.actors import ActorTable
 from diplograph.nlp.anaphora import TimeAnaphor, find_anaphors, shift, told_as_past
-from diplograph.nlp.dates import resolve_date
+from diplograph.nlp.dates import day_only, resolve_date
 from diplograph.nlp.lexicon import Lexicon
 from diplograph.nlp.merge import SYMMETRIC_CATEGORIES, merge_events
 from diplograph.nlp.triggers import Trigger, find_told, noun_event_type, trigger_lemma
@@ -30,8 +30,6 @@ NOUN_OBJECT_SIDE_DEPS = {"prep", "acl", "relcl"}
 
 #: prepositions whose date bounds a span of time rather than dating the event
 SPAN_PREPOSITIONS = frozenset({"since", "until", "till", "through", "throughout"})
-#: a day, not a month or a year
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: a clock time opening a paragraph: an entry of a live blog
 _CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}\b")
 #: prepositions that put an event in a place
@@ -798,11 +796,10 @@ class EventReader:
             for other in self._anaphors(sentence):
                 if other.start < start:
                     told.append((other.start, self._anaphoric_date(other, ahead=True)))
-        for position, value in sorted(told, key=lambda item: item[0], reverse=True):
-            if self.text.count("\n\n", 0, position) < first:
-                return None
-            return value if value and _ISO_DAY.match(value) else None
-        return None
+        if not told:
+            return None
+        position, value = max(told, key=lambda item: item[0])
+        return day_only(value) if self.text.count("\n\n", 0, position) >= first else None
 
     def _day_of(self, ent: Span) -> str | None:
         """What a date expression names, read as one still to come under "will"."""
@@ -817,7 +814,7 @@ class EventReader:
         named = anaphor.named
         own = self._own_day(named)
         if own or named.pos_ in {"VERB", "AUX"}:
-            return own if own and _ISO_DAY.match(own) else None
+            return day_only(own)
         lemma = named.lemma_.lower()
         for mention in reversed(self.doc[: self._token_at(anaphor.start)]):
             if mention.lemma_.lower() != lemma or mention.pos_ not in {"NOUN", "PROPN"}:
@@ -833,7 +830,7 @@ class EventReader:
             )
             value = value or self._date_of(mention, governor, anaphora=False)
             if value:
-                return value if _ISO_DAY.match(value) else None
+                return day_only(value)
         return None
 
     def _own_day(self, token: Token) -> str | None:

@@ -629,3 +629,22 @@ def test_actors_gender_from_a_pronoun_only_when_one_person_is_in_reach(nlp):
         nlp, "Paul Weber's wife said talks would resume. She added that Peru agreed."
     )
     assert genders == {"person/paul-weber": None}  # the subject is not the person named
+
+
+def test_the_lemma_index_is_sets_and_the_lemmas_are_spacys(nlp):
+    import spacy
+
+    from diplograph.nlp.pipeline import DEFAULT_MODEL
+
+    index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    assert index and all(isinstance(words, frozenset) for words in index.values())
+    as_shipped = spacy.load(DEFAULT_MODEL)
+    shipped_index = as_shipped.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    assert all(isinstance(words, list) for words in shipped_index.values())
+    text = (
+        "The ministers were meeting their counterparts; talks on the sanctions had stalled, "
+        "and the envoys' proposals, drafted by aides, went unanswered as troops massed."
+    )
+    ours = [(token.text, token.lemma_) for token in nlp(text)]
+    assert ours == [(token.text, token.lemma_) for token in as_shipped(text)]
+    assert ("ministers", "minister") in ours and ("massed", "mass") in ours

@@ -327,8 +327,8 @@ def test_store_failure_inside_the_transaction_rolls_the_article_back(built, monk
     real_in_graph = store.in_graph
 
     def failing_in_graph(name, ntriples):
-        # every quad of the new graph, then one that cannot be read: the load fails at its end
-        return real_in_graph(name, ntriples) + "<http://example.org/s> <oops\n"
+        # every quad of the new graph, then a triple with no object: the load fails at its end
+        return real_in_graph(name, ntriples) + "<http://example.org/s> <http://example.org/p> .\n"
 
     monkeypatch.setattr(store, "in_graph", failing_in_graph)
     changed = _article("paris-talks", "France and Germany fell out.", *[])

@@ -83,16 +83,10 @@ def _start_worker(model: str) -> None:
     from diplograph.nlp.pipeline import load_pipeline
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _one_thread_each()
+    # no BLAS thread limits: the parse never calls OpenBLAS (thinc multiplies with blis, one
+    # thread), and in a forked worker setting a limit starts an OpenBLAS thread of its own,
+    # which cost about 0.05 s of CPU per worker and 1-2 % of the build (benchmarks/README.md)
     _nlp = load_pipeline(model)
-
-
-def _one_thread_each() -> None:
-    """One BLAS thread per worker: ``jobs`` workers already fill ``jobs`` cores, and BLAS
-    threads of their own would only fight over them."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1)
 
 
 def _extract_batch(batch: list[Article]) -> list[Extraction]:

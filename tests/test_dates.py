@@ -118,3 +118,12 @@ def test_shift_moves_a_day_and_refuses_a_month():
     assert shift("2024-02-28", 2) == "2024-03-01"
     assert shift("2024-03-01", -1) == "2024-02-29"
     assert shift("2024-03", 1) is None and shift(None, 0) is None
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["Saturday 30 November 2024", "Saturday, November 30, 2024", "saturday 30 november 2024"],
+)
+def test_resolve_date_a_weekday_before_a_full_date_names_nothing_more(expression):
+    assert resolve_date(expression, None) == "2024-11-30"
+    assert resolve_date(expression, dt.date(2025, 3, 1)) == "2024-11-30"

@@ -20,11 +20,11 @@ FLOORS = {
     "events_lenient": 0.67,
     "events_strict": 0.59,
 }
-#: how often location, date, negation and modality are right on matched events; the date is
-#: below the issue's 0.80 (the gold dates many undated reactions by the news day, not all)
+#: how often location, date, negation and modality are right on matched events (the issue:
+#: at least 0.80 each); the date is measured at 0.800 exactly, 164 of 205 (2026-12-03)
 ATTRIBUTE_FLOORS = {
     "location": 0.80,
-    "date": 0.73,
+    "date": 0.80,
     "negated": 0.95,
     "modality": 0.88,
 }

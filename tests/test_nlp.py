@@ -648,3 +648,84 @@ def test_the_lemma_index_is_sets_and_the_lemmas_are_spacys(nlp):
     ours = [(token.text, token.lemma_) for token in nlp(text)]
     assert ours == [(token.text, token.lemma_) for token in as_shipped(text)]
     assert ("ministers", "minister") in ours and ("massed", "mass") in ours
+
+
+def test_a_live_blog_entry_tells_the_news_of_its_days_heading(nlp):
+    text = (
+        "Nordic row: live updates\n\n"
+        "Friday 4 June 2021\n\n"
+        "19:20 GMT \u2014 Canada has criticised Denmark over the fishing dispute.\n\n"
+        "18:00 GMT \u2014 Norway will condemn Sweden at the summit.\n\n"
+        "09:00 GMT \u2014 Recap: Finland condemned Estonia over the border."
+    )
+    extraction = read(nlp, text)
+    dates = {e.target: e.date for e in events(extraction, "ACCUSE")}
+    assert dates[("state/DNK",)] == "2021-06-04"  # the heading's day
+    assert dates[("state/SWE",)] is None  # still to come
+    assert dates[("state/EST",)] is None  # a recap retells older news
+
+
+def test_a_date_of_what_an_act_is_about_is_not_the_acts(nlp):
+    text = "Denmark agreed to lift the sanctions it imposed in 2019 on Norway."
+    (lifting,) = events(read(nlp, text), "CONCEDE")
+    assert lifting.date is None
+    text = "Denmark and Norway held talks, which began on Monday, on fishing."
+    (talks,) = events(read(nlp, text), "CONSULT")
+    assert talks.date == "2021-05-31"
+
+
+def test_an_answer_to_an_act_is_of_its_day(nlp):
+    text = (
+        "Chile expelled Peru's ambassador on Tuesday. "
+        "Peru responded by expelling Chile's ambassador. Bolivia followed suit."
+    )
+    by_source = {e.source: e.date for e in events(read(nlp, text), "SANCTION")}
+    assert by_source[("state/PER",)] == "2021-06-01"
+    assert by_source[("state/BOL",)] == "2021-06-01"
+
+
+def test_a_date_inside_what_an_act_is_about_dates_that_only(nlp):
+    text = "China accused India of firing warning shots at Chinese patrols on Monday."
+    (accusation,) = events(read(nlp, text), "ACCUSE")
+    assert accusation.date is None
+    (shots,) = events(read(nlp, text), "THREATEN")  # "warning shots"
+    assert shots.source == ("state/IND",) and shots.date == "2021-05-31"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Live updates\n\n14:05 \u2014 Canada has criticised Denmark over the fishing dispute.",
+            "2021-06-05",
+            id="live-blog entry with no heading: the publication day",
+        ),
+        pytest.param(
+            "The March 2 coup shocked the region. "
+            "Since the coup, Canada has repeatedly criticised Denmark.",
+            "2021-03-02",
+            id="since a named act: the day it was told with",
+        ),
+        pytest.param(
+            "Canada criticised Denmark during a tense meeting in Oslo. "
+            "The meeting, which took place on Thursday, ended without a statement.",
+            "2021-06-03",
+            id="during a meeting: the meeting's day, told after",
+        ),
+        pytest.param(
+            "Foreign Minister Anna Berg of Canada said on Tuesday that her country would answer "
+            "the expulsions, which she blamed on Denmark.",
+            "2021-06-01",
+            id="an accusation inside the accuser's dated statement: its day",
+        ),
+        pytest.param(
+            "Foreign Minister Anna Berg said on Tuesday that Sweden would answer the expulsions, "
+            "which Canada blamed on Denmark.",
+            None,
+            id="another's accusation inside a dated statement: no day",
+        ),
+    ],
+)
+def test_dates_an_accusation_from_the_story_around_it(nlp, text, expected):
+    (event,) = events(read(nlp, text), "ACCUSE")
+    assert event.target == ("state/DNK",) and event.date == expected

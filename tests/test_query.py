@@ -246,7 +246,9 @@ def test_named_query_pages_of_one_row_give_every_row_once_in_order(example_graph
     assert _page_rows(example_graph, name) == every[:100]
     pages = [_page_rows(example_graph, name, offset=k, limit=1) for k in range(len(every) + 1)]
     assert [row for page in pages for row in page] == every  # the last page is empty
-    assert _page_rows(example_graph, name, offset=1, all_rows=True) == every[1:]
+    # a page counts events, and an event told in several sentences has a row for each
+    rest = _page_rows(example_graph, name, offset=1, all_rows=True)
+    assert rest == [row for page in pages[1:] for row in page] and len(rest) < len(every)
 
 
 def test_with_page_sets_the_page_and_the_cut():

@@ -41,6 +41,8 @@ _FILLER = re.compile(
     r"^(?:(on|in|at|by|since|from|during|of|the|early|late|mid|earlier|later)\s+|(mid|early|late)-)"
 )
 
+#: a weekday before a full date names nothing more ("Saturday 30 November 2024")
+_WEEKDAY_BEFORE_DATE = re.compile(rf"^{_WEEKDAY},?\s+(?=\d|{_MONTH}\s+\d)")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DAY_MONTH_YEAR = re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+(\d{{4}}))?$")
 _MONTH_DAY_YEAR = re.compile(rf"^{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?$")
@@ -110,6 +112,8 @@ def resolve_date(expression: str, published: dt.date | None, ahead: bool = False
     '2018-03-04'
     >>> resolve_date("from 6 to 10 May", dt.date(2019, 6, 1))
     '2019-05-06'
+    >>> resolve_date("Saturday, November 30, 2024", None)
+    '2024-11-30'
     """
     text = " ".join(expression.lower().replace(",", " ,").split()).replace(" ,", ",")
     text = text.strip(" .,")
@@ -117,6 +121,7 @@ def resolve_date(expression: str, published: dt.date | None, ahead: bool = False
     while previous != text:
         previous = text
         text = _FILLER.sub("", text)
+    text = _WEEKDAY_BEFORE_DATE.sub("", text)
     if match := _ISO.match(text):
         year, month, day = (int(part) for part in match.groups())
         try:

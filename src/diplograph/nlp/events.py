@@ -8,6 +8,7 @@ target, with passives, coordination, relative clauses and control verbs followed
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -32,6 +33,12 @@ NOUN_OBJECT_SIDE_DEPS = {"prep", "acl", "relcl"}
 SPAN_PREPOSITIONS = frozenset({"since", "until", "till", "through", "throughout"})
 #: a clock time opening a paragraph: an entry of a live blog
 _CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}\b")
+#: the stamp that opens a live-blog entry, with its zone and dash ("19:20 GMT — ")
+_ENTRY_STAMP = re.compile(
+    r"^\d{1,2}[:.]\d{2}\b(?:\s*(?:[AaPp]\.?[Mm]\.?|[A-Z]{2,4}))?\s*[\u2014\u2013:-]?\s*"
+)
+#: what follows a day heading on its line: "— last updated 15:30", "| Live"
+_HEADING_TAIL = re.compile(r"\s+[\u2014\u2013|-]\s.*$|\s*\|.*$")
 #: prepositions that put an event in a place
 LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "off", "outside", "on"})
 
@@ -140,18 +147,50 @@ def _dates_clause_of(date: Token, trigger: Token, lexicon: Lexicon) -> bool:
     head = _verb_above(date)
     if head.pos_ not in {"VERB", "AUX"} or head == trigger:
         return True
+    if head.dep_ == "pcomp" and head.head.head == trigger:
+        return False  # the act it is about: "accused X of firing shots on Monday"
     if head.is_ancestor(trigger):  # not a clause joined to it with its own subject ("X joined
         current = trigger  # last April, but Y held up the bid": not Y's act)
         while current != head:
-            if _own_clause(current):
+            if _own_clause(current) and not _said_in_the_same_breath(current, head, lexicon):
                 return False
             current = current.head
         return True
     if head in trigger.conjuncts and not _own_clause(head):
         return True  # "for seizing and searching boats on Thursday": both acts
     if head.dep_ in {"relcl", "acl"}:  # "the plan to withdraw, unveiled on Monday"
-        return noun_event_type(head.head, lexicon) is not None or head.head.is_ancestor(trigger)
+        noun = head.head  # what the act is about has its own date ("lifted the sanctions
+        # it imposed in 2019"), unless the noun names the act ("held talks, which began...")
+        if trigger.is_ancestor(noun) and not (
+            noun.head == trigger and trigger.lemma_ in lexicon.cues.light_verbs
+        ):
+            return False
+        return noun_event_type(noun, lexicon) is not None or noun.is_ancestor(trigger)
     return head.dep_ not in {"ccomp", "conj", "xcomp"}
+
+
+#: acts done by saying: told inside what their speaker said, they were said then
+VERBAL_CATEGORIES = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN"})
+
+
+def _said_in_the_same_breath(clause: Token, speech: Token, lexicon: Lexicon) -> bool:
+    """Whether ``clause``, a clause of its own inside what ``speech`` reports, is an act of
+    saying by the same speaker, so of the same day ("Lavrov said on Tuesday that Russia
+    would retaliate against the expulsions, which he blamed on Washington")."""
+    event_type = lexicon.verbs.get(clause.lemma_)
+    if event_type is None or event_type.category not in VERBAL_CATEGORIES:
+        return False
+    if speech.lemma_ not in lexicon.cues.speech_verbs:
+        return False
+    subjects = [c for c in clause.children if c.dep_ in SUBJECT_DEPS]
+    speakers = [c for c in speech.children if c.dep_ in SUBJECT_DEPS]
+    return (
+        len(subjects) == 1
+        and subjects[0].tag_ == "PRP"
+        and subjects[0].lower_ in {"he", "she", "they"}
+        and len(speakers) == 1
+        and speakers[0].tag_ != "PRP"
+    )
 
 
 def _own_clause(verb: Token) -> bool:
@@ -214,6 +253,30 @@ def _counterfactual(verb: Token) -> bool:
     )
 
 
+def entry_days(text: str, published: dt.date | None, recaps: frozenset[str]) -> dict[int, str]:
+    """The day whose news each entry of a live blog tells, by paragraph number: the day of
+    the latest heading above it ("Saturday 30 November 2024", alone on its line), else the
+    day of publication. An entry that retells earlier news ("09:00 — Recap: ...") has none.
+    """
+    days: dict[int, str] = {}
+    day = published.isoformat() if published else None
+    for number, paragraph in enumerate(text.split("\n\n")):
+        line = paragraph.strip()
+        if len(line) <= 80 and not _CLOCK.match(line):
+            heading = day_only(resolve_date(_HEADING_TAIL.sub("", line), None))
+            if heading is not None:
+                day = heading
+                continue
+        stamp = _ENTRY_STAMP.match(line)
+        if stamp is None or day is None:
+            continue
+        label, colon, _ = line[stamp.end() :].partition(":")
+        if colon and " ".join(label.lower().split()) in recaps:
+            continue
+        days[number] = day
+    return days
+
+
 class EventReader:
     """Reads the events of one article from its parse and its resolved actors."""
 
@@ -256,6 +319,7 @@ class EventReader:
             for number, paragraph in enumerate(article.text.split("\n\n"))
             if _CLOCK.match(paragraph.strip())
         ]
+        self._entry_days = entry_days(article.text, article.published, self.cues.recap_labels)
 
     def events(self) -> list[Event]:
         echoes = [t for t in self.doc if self._echoes(t)]
@@ -701,8 +765,15 @@ class EventReader:
         return None
 
     def _date(self, trigger: Trigger, anchor: Token, ahead: bool = False) -> str | None:
-        """The date the sentence gives the event; ``ahead`` for an event still to come."""
-        return self._date_of(trigger.token, anchor, ahead)
+        """The date the sentence gives the event; ``ahead`` for an event still to come. An
+        act a live-blog entry tells as done, with no date of its own ("19:20 GMT — X has
+        suspended ..."), is of the entry's day (``entry_days``)."""
+        told = self._date_of(trigger.token, anchor, ahead)
+        sentence = trigger.token.sent
+        if told is None and not ahead and told_as_past(anchor) and not self._anaphors(sentence):
+            # (a day counted from an act the entry cannot see, "the same day", stays unknown)
+            return self._entry_days.get(self.text.count("\n\n", 0, trigger.token.idx))
+        return told
 
     def _date_of(
         self, token: Token, anchor: Token, ahead: bool = False, anaphora: bool = True
@@ -711,7 +782,16 @@ class EventReader:
         it); ``anaphora``: also by days from an act told before ("the next day")."""
         allowed = {token.i, anchor.i}
         sentence = token.sent
-        anaphors = self._anaphors(sentence) if anaphora else []
+        anaphors = (
+            [
+                *self._anaphors(sentence),
+                *self._since_acts(sentence),
+                *self._during_acts(sentence),
+                *self._reactions(sentence),
+            ]
+            if anaphora
+            else []
+        )
         told: list[Span | TimeAnaphor] = [
             ent
             for ent in self._dates
@@ -752,6 +832,50 @@ class EventReader:
         if sentence.start not in self._sentence_anaphors:
             self._sentence_anaphors[sentence.start] = find_anaphors(sentence)
         return self._sentence_anaphors[sentence.start]
+
+    def _since_acts(self, sentence: Span) -> list[TimeAnaphor]:
+        """ "since the coup" after an act still going on ("have killed 700 since the coup"):
+        it began on the day of the act the noun names, told with its date before ("the
+        February 1 coup")."""
+        return [
+            TimeAnaphor(token, 0, noun, token.idx)
+            for token in sentence
+            if _begins_a_state(token)
+            for noun in token.children
+            if noun.dep_ == "pobj" and noun.pos_ == "NOUN" and not noun.ent_type_
+        ]
+
+    def _during_acts(self, sentence: Span) -> list[TimeAnaphor]:
+        """ "during a meeting in Pyongyang": the act took place within the one the noun names,
+        on its day, told in the phrase or with the noun nearby ("The meeting, which took
+        place on Saturday, ...")."""
+        return [
+            TimeAnaphor(token, 0, noun, token.idx)
+            for token in sentence
+            if token.lower_ == "during" and token.dep_ == "prep"
+            for noun in token.children
+            if noun.dep_ == "pobj"
+            and noun.pos_ == "NOUN"
+            and not noun.ent_type_
+            and noun_event_type(noun, self.lexicon) is not None
+        ]
+
+    def _reactions(self, sentence: Span) -> list[TimeAnaphor]:
+        """An act told as the answer to the one before ("X responded by expelling ...",
+        "Y followed suit"), with no date of its own: of the day of the latest act or date
+        told before it, as "within hours" is (``_latest_day``)."""
+        found = []
+        for token in sentence:
+            if token.pos_ != "VERB":
+                continue
+            words = {(token.lemma_,)} | {
+                (token.lemma_, child.lower_)
+                for child in token.children
+                if child.dep_ in {"prt", "dobj", "advmod"}
+            }
+            if words & self.cues.reaction_verbs:
+                found.append(TimeAnaphor(token, 0, None, token.idx))
+        return found
 
     def _anaphoric_date(self, anaphor: TimeAnaphor, ahead: bool) -> str | None:
         """The day a phrase such as "two days later" gives: days from the act it names
@@ -810,13 +934,18 @@ class EventReader:
         """The day of the act a phrase names: a clause's own date ("two days after the
         army seized power on 3 May"), a noun's own ("within hours of the vote on Monday"),
         else that of the latest mention of the noun before ("the vote ... on Monday. Within
-        hours of the vote"): ``None`` if that gives a month, a year or nothing."""
+        hours of the vote"), or of a later one in the paragraph: ``None`` if that gives a
+        month, a year or nothing."""
         named = anaphor.named
         own = self._own_day(named)
         if own or named.pos_ in {"VERB", "AUX"}:
             return day_only(own)
         lemma = named.lemma_.lower()
-        for mention in reversed(self.doc[: self._token_at(anaphor.start)]):
+        end = self.text.find("\n\n", anaphor.start)
+        later = [token for token in self.doc[named.i + 1 :] if end < 0 or token.idx < end]
+        # the latest mention before, else one later in the paragraph ("during a meeting ...
+        # The meeting, which took place on Saturday")
+        for mention in [*reversed(self.doc[: self._token_at(anaphor.start)]), *later]:
             if mention.lemma_.lower() != lemma or mention.pos_ not in {"NOUN", "PROPN"}:
                 continue
             governor = _governing_verb(mention) or mention

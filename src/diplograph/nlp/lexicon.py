@@ -58,6 +58,11 @@ class Cues:
     target_prepositions: frozenset[str]
     #: honorifics and titles that tell a person's gender ("mrs": "female", "king": "male")
     gendered_titles: dict[str, str]
+    #: labels that open a live-blog entry retelling earlier news ("Recap:"), lower case
+    recap_labels: frozenset[str]
+    #: verbs (and verb + particle or object) that tell an act as the answer to the one
+    #: told before ("responded by", "hit back", "followed suit")
+    reaction_verbs: frozenset[tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -172,6 +177,8 @@ def load_cues() -> Cues:
         gendered_titles={
             word: gender for gender, words in raw["gendered_titles"].items() for word in words
         },
+        recap_labels=frozenset(raw["recap_labels"]),
+        reaction_verbs=frozenset(tuple(p.split()) for p in raw["reaction_verbs"]),
     )
 
 

@@ -2,12 +2,15 @@
 
     python benchmarks/run.py [--quick] [--corpus FILE.jsonl] [--articles N] [--repeats R]
 
+(``--quick``: 96 articles, 3 repeats, about 2 minutes; else 160 articles, 5 repeats.)
+
 Measures, pair by pair and each as the median of ``--repeats`` runs (every run of a build or
 a parse in a fresh process, the two sides of a pair run back to back, their order alternating):
 
 - ``build_vs_spacy``: ``diplograph build --store`` throughput (words/s) over bare ``nlp.pipe``
   with the same model, components and process count on the same texts (``--jobs 1``;
-  ``build_vs_spacy_jobs2`` is the same at ``--jobs 2``);
+  ``build_vs_spacy_jobs2`` is the same at ``--jobs 2``; ``build_vs_spacy_lemma_sets``
+  against bare spaCy given the lemma index diplograph loads, ``index_lemmas_by_set``);
 - ``jobs2_speedup``: the build with ``--jobs 2`` over ``--jobs 1``;
 - ``memory_growth``: peak RSS of a build of 4x the corpus over a build of 1x;
 - ``store_load_ratio``: diplograph's store ingest (quads/s, from extractions to committed

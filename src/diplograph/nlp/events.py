@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from itertools import takewhile
 
 from spacy.tokens import Doc, Span, Token
 
@@ -312,6 +313,7 @@ class EventReader:
         ]  # "the worst fighting since 2020" is not dated 2020
         self._told: list[Event] = []  # the events read so far, in text order
         self._sentence_anaphors: dict[int, list[TimeAnaphor]] = {}
+        self._sentence_anchors: dict[int, list[TimeAnaphor]] = {}
         self._anchored: dict[tuple[int, bool], str | None] = {}
         #: paragraphs that open an entry of a live blog ("14:20 — ..."): a story of its own
         self._entries = [
@@ -782,16 +784,7 @@ class EventReader:
         it); ``anaphora``: also by days from an act told before ("the next day")."""
         allowed = {token.i, anchor.i}
         sentence = token.sent
-        anaphors = (
-            [
-                *self._anaphors(sentence),
-                *self._since_acts(sentence),
-                *self._during_acts(sentence),
-                *self._reactions(sentence),
-            ]
-            if anaphora
-            else []
-        )
+        anaphors = self._anchored_phrases(sentence) if anaphora else []
         told: list[Span | TimeAnaphor] = [
             ent
             for ent in self._dates
@@ -832,6 +825,18 @@ class EventReader:
         if sentence.start not in self._sentence_anaphors:
             self._sentence_anaphors[sentence.start] = find_anaphors(sentence)
         return self._sentence_anaphors[sentence.start]
+
+    def _anchored_phrases(self, sentence: Span) -> list[TimeAnaphor]:
+        """Everything in a sentence that dates an act from another one: counted days ("the
+        next day"), "since the coup", "during the meeting", an answer ("responded")."""
+        if sentence.start not in self._sentence_anchors:
+            self._sentence_anchors[sentence.start] = [
+                *self._anaphors(sentence),
+                *self._since_acts(sentence),
+                *self._during_acts(sentence),
+                *self._reactions(sentence),
+            ]
+        return self._sentence_anchors[sentence.start]
 
     def _since_acts(self, sentence: Span) -> list[TimeAnaphor]:
         """ "since the coup" after an act still going on ("have killed 700 since the coup"):
@@ -942,7 +947,7 @@ class EventReader:
             return day_only(own)
         lemma = named.lemma_.lower()
         end = self.text.find("\n\n", anaphor.start)
-        later = [token for token in self.doc[named.i + 1 :] if end < 0 or token.idx < end]
+        later = takewhile(lambda token: end < 0 or token.idx < end, self.doc[named.i + 1 :])
         # the latest mention before, else one later in the paragraph ("during a meeting ...
         # The meeting, which took place on Saturday")
         for mention in [*reversed(self.doc[: self._token_at(anaphor.start)]), *later]:

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from itertools import takewhile
+from itertools import chain, takewhile
 
 from spacy.tokens import Doc, Span, Token
 
@@ -32,9 +32,7 @@ NOUN_OBJECT_SIDE_DEPS = {"prep", "acl", "relcl"}
 
 #: prepositions whose date bounds a span of time rather than dating the event
 SPAN_PREPOSITIONS = frozenset({"since", "until", "till", "through", "throughout"})
-#: a clock time opening a paragraph: an entry of a live blog
-_CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}\b")
-#: the stamp that opens a live-blog entry, with its zone and dash ("19:20 GMT — ")
+#: the clock time that opens an entry of a live blog, with its zone and dash ("19:20 GMT — ")
 _ENTRY_STAMP = re.compile(
     r"^\d{1,2}[:.]\d{2}\b(?:\s*(?:[AaPp]\.?[Mm]\.?|[A-Z]{2,4}))?\s*[\u2014\u2013:-]?\s*"
 )
@@ -254,27 +252,26 @@ def _counterfactual(verb: Token) -> bool:
     )
 
 
-def entry_days(text: str, published: dt.date | None, recaps: frozenset[str]) -> dict[int, str]:
-    """The day whose news each entry of a live blog tells, by paragraph number: the day of
-    the latest heading above it ("Saturday 30 November 2024", alone on its line), else the
-    day of publication. An entry that retells earlier news ("09:00 — Recap: ...") has none.
+def entry_days(
+    text: str, published: dt.date | None, recaps: frozenset[str]
+) -> dict[int, str | None]:
+    """Each entry of a live blog (a paragraph opened by a clock time), by paragraph number,
+    with the day whose news it tells: the day of the latest heading above it ("Saturday 30
+    November 2024", alone on its line), else the day of publication; ``None`` for an entry
+    that retells earlier news ("09:00 — Recap: ...").
     """
-    days: dict[int, str] = {}
+    days: dict[int, str | None] = {}
     day = published.isoformat() if published else None
     for number, paragraph in enumerate(text.split("\n\n")):
         line = paragraph.strip()
-        if len(line) <= 80 and not _CLOCK.match(line):
-            heading = day_only(resolve_date(_HEADING_TAIL.sub("", line), None))
-            if heading is not None:
-                day = heading
-                continue
         stamp = _ENTRY_STAMP.match(line)
-        if stamp is None or day is None:
+        if stamp is None:
+            if len(line) <= 80:
+                day = day_only(resolve_date(_HEADING_TAIL.sub("", line), None)) or day
             continue
         label, colon, _ = line[stamp.end() :].partition(":")
-        if colon and " ".join(label.lower().split()) in recaps:
-            continue
-        days[number] = day
+        recap = colon and " ".join(label.lower().split()) in recaps
+        days[number] = None if recap else day
     return days
 
 
@@ -315,13 +312,9 @@ class EventReader:
         self._sentence_anaphors: dict[int, list[TimeAnaphor]] = {}
         self._sentence_anchors: dict[int, list[TimeAnaphor]] = {}
         self._anchored: dict[tuple[int, bool], str | None] = {}
-        #: paragraphs that open an entry of a live blog ("14:20 — ..."): a story of its own
-        self._entries = [
-            number
-            for number, paragraph in enumerate(article.text.split("\n\n"))
-            if _CLOCK.match(paragraph.strip())
-        ]
+        #: the entries of a live blog ("14:20 — ..."), each a story of its own, by paragraph
         self._entry_days = entry_days(article.text, article.published, self.cues.recap_labels)
+        self._entries = sorted(self._entry_days)
 
     def events(self) -> list[Event]:
         echoes = [t for t in self.doc if self._echoes(t)]
@@ -832,37 +825,25 @@ class EventReader:
         if sentence.start not in self._sentence_anchors:
             self._sentence_anchors[sentence.start] = [
                 *self._anaphors(sentence),
-                *self._since_acts(sentence),
-                *self._during_acts(sentence),
+                *self._acts_named_by_prepositions(sentence),
                 *self._reactions(sentence),
             ]
         return self._sentence_anchors[sentence.start]
 
-    def _since_acts(self, sentence: Span) -> list[TimeAnaphor]:
-        """ "since the coup" after an act still going on ("have killed 700 since the coup"):
-        it began on the day of the act the noun names, told with its date before ("the
-        February 1 coup")."""
+    def _acts_named_by_prepositions(self, sentence: Span) -> list[TimeAnaphor]:
+        """Phrases that place an act at the time of the act a noun names, told with its date
+        elsewhere: "since the coup" after an act still going on ("have killed 700 since the
+        coup": it began on the day of "the February 1 coup"), and "during a meeting" (on the
+        meeting's day: "The meeting, which took place on Saturday, ...")."""
         return [
             TimeAnaphor(token, 0, noun, token.idx)
             for token in sentence
-            if _begins_a_state(token)
-            for noun in token.children
-            if noun.dep_ == "pobj" and noun.pos_ == "NOUN" and not noun.ent_type_
-        ]
-
-    def _during_acts(self, sentence: Span) -> list[TimeAnaphor]:
-        """ "during a meeting in Pyongyang": the act took place within the one the noun names,
-        on its day, told in the phrase or with the noun nearby ("The meeting, which took
-        place on Saturday, ...")."""
-        return [
-            TimeAnaphor(token, 0, noun, token.idx)
-            for token in sentence
-            if token.lower_ == "during" and token.dep_ == "prep"
+            if _begins_a_state(token) or (token.lower_ == "during" and token.dep_ == "prep")
             for noun in token.children
             if noun.dep_ == "pobj"
             and noun.pos_ == "NOUN"
             and not noun.ent_type_
-            and noun_event_type(noun, self.lexicon) is not None
+            and (token.lower_ == "since" or noun_event_type(noun, self.lexicon) is not None)
         ]
 
     def _reactions(self, sentence: Span) -> list[TimeAnaphor]:
@@ -950,7 +931,7 @@ class EventReader:
         later = takewhile(lambda token: end < 0 or token.idx < end, self.doc[named.i + 1 :])
         # the latest mention before, else one later in the paragraph ("during a meeting ...
         # The meeting, which took place on Saturday")
-        for mention in [*reversed(self.doc[: self._token_at(anaphor.start)]), *later]:
+        for mention in chain(reversed(self.doc[: self._token_at(anaphor.start)]), later):
             if mention.lemma_.lower() != lemma or mention.pos_ not in {"NOUN", "PROPN"}:
                 continue
             governor = _governing_verb(mention) or mention

@@ -177,8 +177,8 @@ def with_writer(path: str | Path, work: Callable[[ox.Store], T]) -> T:
             store.flush()
             return result
         finally:
-            del store  # the last reference: RocksDB closes before the locks go
-            _forget()
+            del store  # the last reference: RocksDB closes before the locks go (and
+            # holding_write_locks drops an exception's references to it)
 
     return holding_write_locks(path, on_the_store)
 

@@ -470,3 +470,32 @@ def test_gazetteer_organizations_are_well_formed(gazetteer):
         for name in (organization.name, *organization.acronyms, *organization.aliases):
             key = index_key(name)
             assert owners.setdefault(key, organization.key) == organization.key, name
+
+
+def test_build_people_file_is_what_the_script_makes_from_phoenix(shared_dir):
+    from diplograph.resources import build_people
+
+    source = shared_dir / "reference" / "petrarch2"
+    assert build_people.main(["--source", str(source), "--check"]) == 0, (
+        "people.json is out of date; regenerate it with "
+        "`python -m diplograph.resources.build_people`"
+    )
+
+
+def test_person_state_comes_from_the_dictionary_for_full_names_only():
+    gazetteer = Gazetteer.load()
+    assert gazetteer.person_state("Recep Tayyip Erdogan") == "TUR"
+    assert gazetteer.person_state("recep tayyip erdogan") == "TUR"
+    assert gazetteer.person_state("Erdogan") is None  # a surname alone is too often another
+    assert gazetteer.person_state("Nobody Inparticular") is None
+
+
+@pytest.mark.model
+def test_a_person_takes_no_state_from_where_they_met(nlp):
+    from diplograph.model import Article
+    from diplograph.nlp.extract import read_doc
+
+    text = "Kenyan Foreign Minister Albert Mwangi met President Ilse Varga in Addis Ababa."
+    extraction = read_doc(nlp(text), Article("t", text, "t"))
+    people = {a.label: a.state for a in extraction.actors if a.kind == "Person"}
+    assert people == {"Albert Mwangi": "KEN", "Ilse Varga": None}  # not Ethiopia

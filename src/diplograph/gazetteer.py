@@ -319,6 +319,17 @@ class Gazetteer:
         """Every organisation, sorted by key."""
         return self._organizations
 
+    def person_state(self, name: str) -> str | None:
+        """The ISO code of the state a named person serves, from the Phoenix actor dictionary
+        (``people.json``, built by ``resources/build_people.py``); ``None`` when unknown.
+
+        >>> Gazetteer.load().person_state("Vladimir Putin")
+        'RUS'
+        """
+        from diplograph.resources.build_people import person_key
+
+        return _people().get(person_key(name))
+
 
 def _read_json(name: str) -> dict:
     return json.loads(resources.files("diplograph.resources").joinpath(name).read_text("utf-8"))
@@ -376,6 +387,11 @@ def organizations_from_records(records: list[dict]) -> tuple[OrganizationEntry, 
         for r in records
     )
     return tuple(sorted(entries, key=lambda entry: entry.key))
+
+
+@lru_cache(maxsize=1)
+def _people() -> dict[str, str]:
+    return _read_json("people.json")["people"]
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from diplograph.gazetteer import Gazetteer
-from diplograph.model import Article, Extraction
+from diplograph.model import Article, Extraction, Post
 from diplograph.nlp.actors import ActorTable
 from diplograph.nlp.chrome import mask_chrome
 from diplograph.nlp.events import EventReader
@@ -28,9 +28,9 @@ def read_doc(
     table = ActorTable(doc, gazetteer, lexicon.cues, article.source, article.text)
     table.resolve()
     told = find_posts(doc, table, article.id, article.text)  # titles give people states
+    _states_from_dictionary(table, gazetteer, told)  # then what is known of the person
     reader = EventReader(doc, table, lexicon, article)
     events = reader.events()
-    _hosts_belong_to_the_place(events, table)
     posts = resolve_posts(told, table)
     wanted = (
         reader.participants
@@ -48,25 +48,19 @@ def read_doc(
     }
     actors = tuple(a for a in table.actors() if a.key in keys)
     involved = {a.key for a in table.actors() if table.records[a.key].named} | wanted
-    mentions = {key: table.records[key].count for key in sorted(keys & involved)}
+    mentions = {  # what the text names (a post's state it never names is described only)
+        key: table.records[key].count for key in sorted(keys & involved) if table.records[key].count
+    }
     return Extraction(article, actors, tuple(events), tuple(posts), mentions)
 
 
-def _hosts_belong_to_the_place(events, table: ActorTable) -> None:
-    """A visitor meets a titled person in a state: the person of unknown state is the host
-    ("Kim traveled to Russia for a summit with President Putin")."""
-    for event in events:
-        if event.category != "CONSULT" or event.location is None:
-            continue
-        place = table.records.get(event.location)
-        host_state = place.state if place is not None else None
-        if host_state is None:
-            continue
-        people = [table.records[k] for k in (*event.source, *event.target)]
-        unknown = [p for p in people if p.kind == "Person" and p.state is None]
-        known = {p.state for p in people if p.state is not None}
-        if len(unknown) == 1 and known and host_state not in known:
-            unknown[0].state = host_state
+def _states_from_dictionary(table: ActorTable, gazetteer: Gazetteer, told: list[Post]) -> None:
+    """A person the text gives no state serves the one the actor dictionary knows, never the
+    state of a place where they acted; one the text gives a post in a body keeps none."""
+    in_bodies = {post.person for post in told if post.organization}
+    for record in table.records.values():
+        if record.kind == "Person" and record.state is None and record.key not in in_bodies:
+            record.state = gazetteer.person_state(record.label)
 
 
 def extract_articles(

@@ -628,3 +628,12 @@ def test_cli_tables_missing_graph_fails(tmp_path):
     for command in ("events", "entities"):
         line = one_error_line(cli(command, tmp_path / "absent.trig"))
         assert "absent.trig" in line
+
+
+def test_query_doctests():
+    import doctest
+
+    from diplograph import query
+
+    failures, tried = doctest.testmod(query)
+    assert (failures, tried > 0) == (0, True)

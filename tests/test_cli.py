@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 from rdflib import Graph
 from typer.testing import CliRunner
 
@@ -77,6 +78,33 @@ def test_cli_help_lists_the_commands():
     assert result.exit_code == 0
     for command in ("build", "query", "events", "entities"):
         assert command in result.stdout
+
+
+COMMANDS = sorted(typer.main.get_command(app).commands)
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_cli_help_shows_clean_metavars(command):
+    args = ["--help"] if command is None else [command, "--help"]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert "Usage:" in text
+    for artifact in ("<bool>", "<str>", "<int", "<float", "<path>", "list[", "{", "}"):
+        assert artifact not in text, (artifact, text)
+    # arguments in capitals, with their dots: INPUT..., [GRAPH...]
+    if command == "build":
+        assert "build [OPTIONS] INPUT..." in text
+    if command == "query":
+        assert "[GRAPH...]" in text and "NAME=VALUE" in text and "--store" in text
+
+
+def test_cli_remove_help_speaks_of_ids_not_files():
+    result = CliRunner().invoke(app, ["remove", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "remove [OPTIONS] DOC_ID..." in result.stdout
+    assert "by their ids" in result.stdout
+    assert "when no file is given" not in result.stdout
 
 
 def test_console_script_version_and_help():

@@ -21,6 +21,7 @@ from diplograph.errors import DiplographError
 from diplograph.export import ENTITY_COLUMNS, EVENT_COLUMNS
 from diplograph.model import Actor, Article, Event, Evidence, Extraction
 from diplograph.query import (
+    declared_bindings,
     format_result,
     named_queries,
     named_query,
@@ -518,6 +519,63 @@ def test_cli_query_unknown_named_lists_the_choices(graph_file):
         assert name in line
 
 
+def test_named_queries_declare_their_bindings():
+    for name, text in named_queries().items():
+        declared = declared_bindings(text)
+        assert declared == ({"name": (True, declared["name"][1])} if name == "actor" else {})
+    assert "label" in declared_bindings(named_query("actor"))["name"][1]
+
+
+def test_declared_bindings_read_the_header_only():
+    text = "# bind: a (required) - one\n#bind: ?b\n\nSELECT * { ?s ?p ?o }\n# bind: c (required)"
+    assert declared_bindings(text) == {"a": (True, "one"), "b": (False, "")}
+
+
+@pytest.mark.parametrize(
+    ("name", "bindings", "code", "says"),
+    [
+        ("actor", {}, "E045", "needs a value for 'name'"),
+        ("actor", {"nme": "Japan"}, "E046", "has no binding 'nme'"),
+        ("actor", {"name": "Japan", "x": "1"}, "E046", "has no binding 'x'"),
+        ("posts", {"name": "Japan"}, "E046", "it takes no bindings"),
+    ],
+)
+def test_api_query_checks_a_named_querys_bindings(graph_file, name, bindings, code, says):
+    with pytest.raises(DiplographError) as caught:
+        api.query([graph_file], named=name, bindings=bindings)
+    assert caught.value.code == code
+    assert says in caught.value.message
+    if name == "actor":
+        assert "its bindings: name (required" in caught.value.message
+
+
+def test_api_query_named_accepts_its_declared_bindings(graph_file):
+    rows = list(api.query([graph_file], named="actor", bindings={"?name": "Japan"}))
+    assert rows
+    assert list(api.query([graph_file], named="event-counts"))
+
+
+def test_cli_query_named_actor_without_bind_fails_listing_the_bindings(graph_file):
+    line = one_error_line(cli("query", graph_file, "--named", "actor"))
+    assert "needs a value for 'name'" in line
+    assert "--bind NAME=VALUE" in line
+    assert "its bindings: name (required" in line
+
+
+def test_cli_query_named_with_an_unknown_bind_fails_listing_the_bindings(graph_file):
+    line = one_error_line(cli("query", graph_file, "--named", "actor", "--bind", "nmae=Japan"))
+    assert "has no binding 'nmae'" in line
+    assert "its bindings: name" in line
+    line = one_error_line(cli("query", graph_file, "--named", "timeline", "--bind", "name=Japan"))
+    assert "it takes no bindings" in line
+
+
+def test_cli_query_text_takes_any_bind(graph_file):
+    text = PREFIXES + "SELECT ?s WHERE { ?s dgo:isoAlpha3 ?code }"
+    result = cli("query", graph_file, "-q", text, "--bind", "code=JPN")
+    assert result.exit_code == 0, result.stderr
+
+
 def test_cli_query_bind_without_equals_fails(graph_file):
     line = one_error_line(cli("query", graph_file, "--named", "actor", "--bind", "name"))
     assert "NAME=VALUE" in line
@@ -570,3 +628,12 @@ def test_cli_tables_missing_graph_fails(tmp_path):
     for command in ("events", "entities"):
         line = one_error_line(cli(command, tmp_path / "absent.trig"))
         assert "absent.trig" in line
+
+
+def test_query_doctests():
+    import doctest
+
+    from diplograph import query
+
+    failures, tried = doctest.testmod(query)
+    assert (failures, tried > 0) == (0, True)

@@ -219,8 +219,9 @@ def query(
 ):
     """Run a SPARQL query (text, or a bundled named query) over graph files, a store or a
     remote endpoint. ``offset``, ``limit`` and ``all_rows`` choose the page of a paged query
-    (the bundled lists answer their newest 100 events; ``query.with_page``)."""
-    text = named_query(named) if named else text or ""
+    (the bundled lists answer their newest 100 events; ``query.with_page``). A named
+    query's ``bindings`` are checked against those it declares (``query.check_bindings``)."""
+    text = named_query(named, bindings or {}) if named else text or ""
     if offset is not None or limit is not None or all_rows:
         text = with_page(text, offset=offset, limit=limit, all_rows=all_rows)
     return _read(graphs, store, lambda dataset: run_query(dataset, text, bindings), endpoint)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from diplograph import __version__, api
 from diplograph.errors import DiplographError
@@ -20,12 +21,71 @@ from diplograph.query import format_result, named_queries, rows_to_csv, rows_to_
 from diplograph.rdf.io import FORMATS
 from diplograph.rdf.store import DEFAULT_STORE
 
+
+class _Argument(TyperArgument):
+    """An argument shown by its metavar (``INPUTS...``, ``[GRAPHS...]``): typer's own help
+    adds its Python type (``<list[str]>``) and wraps required ones in braces."""
+
+    def _shown(self) -> str:
+        name = self.metavar or (self.name or "").upper()
+        return name if name.endswith("...") or self.nargs == 1 else f"{name}..."
+
+    def display_type_rich(self, ctx) -> str | None:
+        return None
+
+    def make_metavar(self, *args) -> str:
+        return self._shown()
+
+    def get_usage_pieces(self, ctx) -> list[str]:
+        return [self._shown() if self.required else f"[{self._shown()}]"]
+
+
+#: an option's metavar, by the type label typer would show (``<int range>``: ``int``)
+_METAVARS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "path": "PATH"}
+
+
+def _metavar(label: str) -> str:
+    """``<str>`` -> ``TEXT``, ``<int range>`` -> ``INTEGER``, ``<list[str]>`` -> ``TEXT``,
+    ``<table|json>`` -> ``[table|json]``."""
+    label = label.strip("<>").split()[0] if label.strip("<>") else ""
+    while label.startswith("list[") and label.endswith("]"):
+        label = label[5:-1]
+    if "|" in label:
+        return f"[{label}]"
+    return _METAVARS.get(label, label.upper() or "VALUE")
+
+
+def _clean_params(params: list, ctx) -> list:
+    """Flags (``--help``, ``--all``) without a metavar, the other options' in capitals
+    (``TEXT``, ``[table|json]``), arguments as ``_Argument``: no typer type labels."""
+    for param in params:
+        if isinstance(param, TyperArgument) and not isinstance(param, _Argument):
+            param.__class__ = _Argument
+        elif param.param_type_name == "option" and param.metavar is None:
+            if getattr(param, "is_flag", False):
+                param.metavar = ""
+            elif hasattr(param, "display_type"):  # typer 0.2x labels types as <str>
+                param.metavar = _metavar(param.display_type(ctx) or "")
+    return params
+
+
+class _Command(TyperCommand):
+    def get_params(self, ctx) -> list:
+        return _clean_params(super().get_params(ctx), ctx)
+
+
+class _Group(TyperGroup):
+    def get_params(self, ctx) -> list:
+        return _clean_params(super().get_params(ctx), ctx)
+
+
 app = typer.Typer(
     name="diplograph",
     help="Turn diplomacy news into a linked-data knowledge graph, and query it.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=_Group,
 )
 
 
@@ -77,6 +137,7 @@ StoreOption = Annotated[
     Path | None,
     typer.Option(
         "--store",
+        metavar="DIR",
         help=f"Store folder (an Oxigraph database); default {DEFAULT_STORE} when no file is given.",
     ),
 ]
@@ -86,17 +147,26 @@ EndpointOption = Annotated[
     str | None,
     typer.Option(
         "--endpoint",
+        metavar="URL",
         help="A remote SPARQL endpoint to query instead (SPARQL 1.1 Protocol).",
     ),
 ]
 UserOption = Annotated[
     str | None,
-    typer.Option("--user", envvar="DIPLOGRAPH_USER", help="User name, for Basic or Digest auth."),
+    typer.Option(
+        "--user",
+        metavar="USER",
+        envvar="DIPLOGRAPH_USER",
+        help="User name, for Basic or Digest auth.",
+    ),
 ]
 PasswordOption = Annotated[
     str | None,
     typer.Option(
-        "--password", envvar="DIPLOGRAPH_PASSWORD", help="Password (or DIPLOGRAPH_PASSWORD)."
+        "--password",
+        metavar="PASSWORD",
+        envvar="DIPLOGRAPH_PASSWORD",
+        help="Password (or DIPLOGRAPH_PASSWORD).",
     ),
 ]
 
@@ -105,27 +175,38 @@ def _endpoint(url: str | None, user: str | None, password: str | None) -> api.En
     return None if url is None else api.Endpoint(url, user=user, password=password)
 
 
-@app.command()
+@app.command(cls=_Command)
 def build(
     inputs: Annotated[
         list[str],  # str, not Path: "-" (standard input) must reach read_articles as "-"
-        typer.Argument(help="Articles: .txt, .jsonl, .json, .html, feeds, folders; - for stdin."),
+        typer.Argument(
+            metavar="INPUT...",
+            help="Articles: .txt, .jsonl, .json, .html, feeds, folders; - for stdin.",
+        ),
     ],
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Graph file: .ttl .trig .nq .nt .jsonld .rdf"),
+        typer.Option(
+            "-o", "--output", metavar="FILE", help="Graph file: .ttl .trig .nq .nt .jsonld .rdf"
+        ),
     ] = None,
     store: StoreOption = None,
-    model: Annotated[str, typer.Option(help="Installed spaCy pipeline to use.")] = DEFAULT_MODEL,
+    model: Annotated[
+        str, typer.Option(metavar="PIPELINE", help="Installed spaCy pipeline to use.")
+    ] = DEFAULT_MODEL,
     published: Annotated[
-        str | None, typer.Option(help="Publication date (YYYY-MM-DD) for text files without one.")
+        str | None,
+        typer.Option(metavar="YYYY-MM-DD", help="Publication date for text files without one."),
     ] = None,
     jobs: Annotated[
-        int, typer.Option(min=1, help="Processes that parse and read (one per core).")
+        int, typer.Option(min=1, metavar="N", help="Processes that parse and read (one per core).")
     ] = 1,
     scheduler: Annotated[
         str | None,
-        typer.Option(help="A Dask scheduler (tcp://HOST:PORT) whose workers parse and read."),
+        typer.Option(
+            metavar="ADDRESS",
+            help="A Dask scheduler (tcp://HOST:PORT) whose workers parse and read.",
+        ),
     ] = None,
 ) -> None:
     """Read articles and write their knowledge graph: into a store (default) or a file.
@@ -163,21 +244,29 @@ def build(
     typer.echo(f"{count} article{'s' if count != 1 else ''} -> {target}", err=True)
 
 
-@app.command()
+@app.command(cls=_Command)
 def query(
     graphs: Annotated[
-        list[str] | None, typer.Argument(help="Graph files to query (or --store).")
+        list[str] | None,
+        typer.Argument(metavar="GRAPH...", help="Graph files to query (or --store)."),
     ] = None,
-    text: Annotated[str | None, typer.Option("--query", "-q", help="SPARQL query text.")] = None,
+    text: Annotated[
+        str | None, typer.Option("--query", "-q", metavar="SPARQL", help="SPARQL query text.")
+    ] = None,
     file: Annotated[
-        Path | None, typer.Option("--file", "-f", help="File holding the query.")
+        Path | None, typer.Option("--file", "-f", metavar="FILE", help="File holding the query.")
     ] = None,
     named: Annotated[
         str | None,
-        typer.Option("--named", "-n", help="A bundled query: " + ", ".join(named_queries())),
+        typer.Option(
+            "--named", "-n", metavar="NAME", help="A bundled query: " + ", ".join(named_queries())
+        ),
     ] = None,
     bind: Annotated[
-        list[str] | None, typer.Option("--bind", "-b", help="NAME=VALUE, bound as a literal.")
+        list[str] | None,
+        typer.Option(
+            "--bind", "-b", metavar="NAME=VALUE", help="A value bound as a literal; repeatable."
+        ),
     ] = None,
     fmt: Annotated[
         ResultFormat, typer.Option("--format", help="Result format.")
@@ -245,9 +334,11 @@ def query(
     sys.stdout.write(_run(format_result, result, fmt.value))
 
 
-@app.command()
+@app.command(cls=_Command)
 def events(
-    graphs: Annotated[list[Path] | None, typer.Argument(help="Graph files (or --store).")] = None,
+    graphs: Annotated[
+        list[Path] | None, typer.Argument(metavar="GRAPH...", help="Graph files (or --store).")
+    ] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Row format.")] = TableFormat.jsonl,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
@@ -276,9 +367,11 @@ def events(
     )
 
 
-@app.command()
+@app.command(cls=_Command)
 def entities(
-    graphs: Annotated[list[Path] | None, typer.Argument(help="Graph files (or --store).")] = None,
+    graphs: Annotated[
+        list[Path] | None, typer.Argument(metavar="GRAPH...", help="Graph files (or --store).")
+    ] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Row format.")] = TableFormat.jsonl,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
@@ -294,12 +387,16 @@ def entities(
     )
 
 
-@app.command()
+@app.command(cls=_Command)
 def export(
-    graphs: Annotated[list[Path] | None, typer.Argument(help="Graph files (or --store).")] = None,
+    graphs: Annotated[
+        list[Path] | None, typer.Argument(metavar="GRAPH...", help="Graph files (or --store).")
+    ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Graph file: .nq .trig .ttl .nt .jsonld .rdf"),
+        typer.Option(
+            "-o", "--output", metavar="FILE", help="Graph file: .nq .trig .ttl .nt .jsonld .rdf"
+        ),
     ] = None,
     store: StoreOption = None,
     fmt: Annotated[
@@ -318,15 +415,17 @@ def export(
     typer.echo(f"{source} -> {written or 'standard output'}", err=True)
 
 
-@app.command()
+@app.command(cls=_Command)
 def push(
     graphs: Annotated[
-        list[Path] | None, typer.Argument(help="Graph files to push (or --store).")
+        list[Path] | None,
+        typer.Argument(metavar="GRAPH...", help="Graph files to push (or --store)."),
     ] = None,
     endpoint: Annotated[
         str,
         typer.Option(
             "--endpoint",
+            metavar="URL",
             help="The graph store (gsp) or update (update) service: http://HOST:PORT/PATH.",
         ),
     ] = ...,
@@ -429,12 +528,27 @@ def _progress_bar():
         yield advance
 
 
-@app.command()
+@app.command(cls=_Command)
 def remove(
-    doc_ids: Annotated[list[str], typer.Argument(help="Ids of the articles to take out.")],
-    store: StoreOption = None,
+    doc_ids: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="DOC_ID...",
+            help="Ids of the articles to take out (as built; not file names).",
+        ),
+    ],
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            metavar="DIR",
+            help=f"Store folder to take them from; default {DEFAULT_STORE}.",
+        ),
+    ] = None,
 ) -> None:
-    """Take articles out of a store, by id (all or none: every id must be there)."""
+    """Take articles out of a store by their ids, not by file (all or none: every id must
+    be in the store). An id is a JSON or feed article's id, a text file's name without
+    its suffix; the store's ids are in the doc column of: diplograph entities."""
     count = _run(api.remove, doc_ids, store=store)
     typer.echo(
         f"{count} article{'s' if count != 1 else ''} removed from {store or DEFAULT_STORE}",
@@ -442,13 +556,15 @@ def remove(
     )
 
 
-@app.command()
+@app.command(cls=_Command)
 def serve(
     graphs: Annotated[
-        list[str] | None, typer.Argument(help="Graph files to serve (loaded into memory).")
+        list[str] | None,
+        typer.Argument(metavar="GRAPH...", help="Graph files to serve (loaded into memory)."),
     ] = None,
     store: Annotated[
-        Path | None, typer.Option("--store", help="An Oxigraph store folder to serve instead.")
+        Path | None,
+        typer.Option("--store", metavar="DIR", help="An Oxigraph store folder to serve instead."),
     ] = None,
     host: Annotated[
         str, typer.Option(help="Address to listen on; 127.0.0.1 answers this machine only.")

@@ -95,6 +95,8 @@ class Errors:
         "{option} pages a paged query (one whose rows end with 'OFFSET K LIMIT N', as the "
         "bundled listing queries do); {detail}"
     )
+    E045 = "named query {query!r} needs {missing} (--bind NAME=VALUE); {takes}"
+    E046 = "named query {query!r} has no binding {unknown}; {takes}"
 
 
 def error(code: str, **values: object) -> DiplographError:

@@ -102,11 +102,76 @@ def internal_query(name: str) -> str:
     return (resources.files("diplograph") / "queries" / f"_{name}.rq").read_text("utf-8")
 
 
-def named_query(name: str) -> str:
+def named_query(name: str, bindings: dict[str, str] | None = None) -> str:
+    """The text of the bundled query ``name``; with ``bindings`` (even empty) checked
+    against the bindings it declares (``check_bindings``).
+
+    Raises:
+        DiplographError: E012 for an unknown name; E045 and E046 as ``check_bindings``.
+    """
     queries = named_queries()
     if name not in queries:
         raise error("E012", name=name, choices=", ".join(queries))
+    if bindings is not None:
+        check_bindings(name, queries[name], bindings)
     return queries[name]
+
+
+#: a binding a named query declares in its header comment:
+#: ``# bind: NAME (required) - what it means`` (``(optional)``, or nothing, for optional)
+_BIND = re.compile(
+    r"#\s*bind:\s*\??(?P<name>\w+)\s*(?:\((?P<need>required|optional)\))?\s*(?:-\s*(?P<help>.*\S))?\s*"
+)
+
+
+def declared_bindings(text: str) -> dict[str, tuple[bool, str]]:
+    """The bindings a query declares in the comment lines that open it, by name: (whether
+    it is required, what it means).
+
+    >>> declared_bindings("# bind: name (required) - the actor's label\\nSELECT * {}")
+    {'name': (True, "the actor's label")}
+    """
+    declared: dict[str, tuple[bool, str]] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if not line.startswith("#"):
+            break  # the header ends at the first line of SPARQL
+        match = _BIND.fullmatch(line)
+        if match:
+            declared[match["name"]] = (match["need"] == "required", match["help"] or "")
+    return declared
+
+
+def _takes(declared: dict[str, tuple[bool, str]]) -> str:
+    if not declared:
+        return "it takes no bindings"
+    return "its bindings: " + "; ".join(
+        f"{name} ({'required' if required else 'optional'}{': ' + meaning if meaning else ''})"
+        for name, (required, meaning) in declared.items()
+    )
+
+
+def check_bindings(name: str, text: str, bindings: dict[str, str]) -> None:
+    """Check the bindings given to the named query ``name`` (its ``text``) against the ones
+    its header declares (``declared_bindings``); a leading ``?`` or ``$`` is ignored.
+
+    Raises:
+        DiplographError: E046 for a name the query does not declare, E045 when a required
+            one is missing; both list the bindings the query takes.
+    """
+    declared = declared_bindings(text)
+    given = {key.lstrip("?$") for key in bindings}
+    unknown = sorted(given - declared.keys())
+    if unknown:
+        raise error(
+            "E046", query=name, unknown=", ".join(map(repr, unknown)), takes=_takes(declared)
+        )
+    missing = [key for key, (required, _) in declared.items() if required and key not in given]
+    if missing:
+        needed = ", ".join(f"a value for {key!r}" for key in missing)
+        raise error("E045", query=name, missing=needed, takes=_takes(declared))
 
 
 def _detail(exc: BaseException) -> str:

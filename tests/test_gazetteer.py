@@ -499,3 +499,16 @@ def test_a_person_takes_no_state_from_where_they_met(nlp):
     extraction = read_doc(nlp(text), Article("t", text, "t"))
     people = {a.label: a.state for a in extraction.actors if a.kind == "Person"}
     assert people == {"Albert Mwangi": "KEN", "Ilse Varga": None}  # not Ethiopia
+
+
+@pytest.mark.model
+def test_the_publisher_and_its_desks_are_not_actors(nlp):
+    from diplograph.model import Article
+    from diplograph.nlp.extract import read_doc
+
+    text = "Kenyan President William Ruto told VOA on Monday that Kenya would send troops."
+    extraction = read_doc(nlp(text), Article("t", text, "t", source="Voice of America"))
+    assert "org/voice-of-america" not in extraction.mentions
+    assert "person/william-ruto" in extraction.mentions
+    other = read_doc(nlp(text), Article("t", text, "t", source="Example Wire"))
+    assert "org/voice-of-america" in other.mentions  # another outlet's story names VOA

@@ -61,8 +61,8 @@ def test_quality_gold_passes_the_shared_gold_check(shared_dir):
 #: measured 2026-12-07 (rounded down): a change that loses events or states on real news
 #: fails here; raise them when extraction improves on the check half
 REAL_NEWS_FLOORS = {
-    "tune": {"events_lenient": 0.34, "entities": 0.76, "actor_state": 0.87},
-    "check": {"events_lenient": 0.34, "entities": 0.81, "actor_state": 0.81},
+    "tune": {"events_lenient": 0.34, "entities": 0.77, "actor_state": 0.90},
+    "check": {"events_lenient": 0.34, "entities": 0.82, "actor_state": 0.81},
 }
 
 

@@ -151,7 +151,16 @@ class ActorTable:
         self.source_text = source_text
         #: the place the article was filed from, when its dateline names one
         self.dateline_place: str | None = None
-        self.publisher = normalise(publisher) if publisher else None
+        #: the publisher's name and acronyms ("voice of america", "voa", "va"), never an actor
+        self.publisher_names = (
+            {
+                normalise(publisher),
+                _initials(publisher).lower(),
+                "".join(w[0] for w in normalise(publisher).split()),
+            }
+            if publisher
+            else set()
+        )
         self.gazetteer = gazetteer
         self.cues = cues
         self.records: dict[str, ActorRecord] = {}
@@ -279,6 +288,8 @@ class ActorTable:
             i for ent in doc.ents if ent.label_ in ACTOR_LABELS for i in range(ent.start, ent.end)
         }
         for span, label in _known_names(doc, self.gazetteer):
+            if self._names_publisher(span.text):
+                continue
             if not covered.intersection(range(span.start, span.end)):
                 spans.append((span, label))
         swallowed: set[int] = set()
@@ -305,7 +316,7 @@ class ActorTable:
                 while start > 0 and end - start < 5 and _name_head(doc[start - 1], span, self.cues):
                     start -= 1  # "Samia Suluhu" + "Hassan": the recogniser kept the surname only
             span = doc[start:end]
-            if self.publisher and normalise(span.text) == self.publisher:
+            if self._names_publisher(span.text):
                 continue
             if ent.label_ == "ORG" and _part_of_title(span, self.cues):
                 continue
@@ -316,6 +327,11 @@ class ActorTable:
                 continue
             spans.append((span, ent.label_))
         return spans
+
+    def _names_publisher(self, text: str) -> bool:
+        """The article's publisher, or one of its desks ("VOA", "VOA's Korean Service")."""
+        words = normalise(text).replace("'s ", " ").split()
+        return any(words[: len(name.split())] == name.split() for name in self.publisher_names)
 
     def _resolve_named(self, span: Span, text: str, label: str, persons: list) -> None:
         gazetteer = self.gazetteer

@@ -191,8 +191,8 @@ def _below(graph: Graph, cls: URIRef) -> set[URIRef]:
 def test_ontology_header_is_versioned(ontology: Graph) -> None:
     header = URIRef(ONTOLOGY_IRI)
     assert (header, RDF.type, OWL.Ontology) in ontology
-    assert ontology.value(header, OWL.versionIRI) == URIRef(ONTOLOGY_IRI + "/0.1.0")
-    assert ontology.value(header, OWL.versionInfo) == Literal("0.1.0")
+    assert ontology.value(header, OWL.versionIRI) == URIRef(ONTOLOGY_IRI + "/0.1.1")
+    assert ontology.value(header, OWL.versionInfo) == Literal("0.1.1")
     assert ontology.value(header, DCTERMS.license) == URIRef("https://opensource.org/licenses/MIT")
     for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.created, SKOS.changeNote):
         assert ontology.value(header, prop) is not None, f"ontology header lacks {prop}"
@@ -395,6 +395,31 @@ def test_hermit_finds_ontology_and_valid_example_consistent(
     world = _world(ontology, valid_meeting)
     _reason(world)  # raises OwlReadyInconsistentOntologyError if inconsistent
     assert isinstance(world[str(MEETING_EVENT)], world[str(DGO.Event)])
+
+
+EXAMPLE_GRAPH = ONTOLOGY.parents[1] / "graphs" / "zhao-leji-pyongyang.ttl"
+
+
+@pytest.mark.reasoner
+@requires_java
+def test_hermit_infers_exactly_the_events_built(ontology: Graph) -> None:
+    """Over the example graph, HermiT's dgo:Event individuals are the events the builder
+    made (typed with a class under dgo:Event), none more: posts (org:Membership) carry
+    dgo:evidence too, and its domain must not make them events."""
+    data = Graph().parse(EXAMPLE_GRAPH, format="turtle")
+    built = {
+        str(node)
+        for cls in ontology.transitive_subjects(RDFS.subClassOf, DGO.Event)
+        for node in data.subjects(RDF.type, cls)
+    }
+    posts = {str(node) for node in data.subjects(RDF.type, ORG.Membership)}
+    assert built and posts, "the example graph should hold events and posts"
+    assert any(data.triples((URIRef(post), DGO.evidence, None)) for post in posts)
+    world = _world(ontology, data)
+    _reason(world)
+    inferred = {individual.iri for individual in world[str(DGO.Event)].instances()}
+    assert inferred == built
+    assert not inferred & posts
 
 
 def _inconsistent_cases() -> dict[str, Graph]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import XSD, Graph, Literal
+from rdflib.query import Result
 from typer.testing import CliRunner
 
 from diplograph import api
@@ -352,14 +353,37 @@ def test_format_result_tsv_escapes_tabs_and_leaves_unbound_empty(dataset):
     assert text.splitlines() == ["?a\t?b", '"x\\ty"\t']
 
 
-@pytest.mark.parametrize(("query", "answer"), [("France", "true"), ("Atlantis", "false")])
-def test_format_result_ask_prints_true_or_false(dataset, query, answer):
-    text = (
+def _ask_label(label: str) -> str:
+    return (
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-        f'ASK {{ ?s skos:prefLabel "{query}"@en }}'
+        f'ASK {{ ?s skos:prefLabel "{label}"@en }}'
     )
-    for fmt in ("table", "json", "csv", "tsv"):
-        assert format_result(run_query(dataset, text), fmt) == answer + "\n"
+
+
+ASKED = [("France", True), ("Atlantis", False)]
+
+
+@pytest.mark.parametrize(("label", "answer"), ASKED)
+def test_format_result_ask_table_prints_true_or_false(dataset, label, answer):
+    text = format_result(run_query(dataset, _ask_label(label)), "table")
+    assert text == ("true" if answer else "false") + "\n"
+
+
+@pytest.mark.parametrize(("label", "answer"), ASKED)
+def test_format_result_ask_json_is_sparql_results_json(dataset, label, answer):
+    text = format_result(run_query(dataset, _ask_label(label)), "json")
+    assert json.loads(text) == {"head": {}, "boolean": answer}
+    parsed = Result.parse(io.BytesIO(text.encode()), format="json")
+    assert (parsed.type, parsed.askAnswer) == ("ASK", answer)
+
+
+@pytest.mark.parametrize(("label", "answer"), ASKED)
+def test_format_result_ask_csv_and_tsv_are_one_askresult_column(dataset, label, answer):
+    word = "true" if answer else "false"
+    result = run_query(dataset, _ask_label(label))
+    assert list(csv.reader(io.StringIO(format_result(result, "csv")))) == [["_askResult"], [word]]
+    assert format_result(result, "csv") == f"_askResult\r\n{word}\r\n"  # as SELECT's CSV
+    assert format_result(result, "tsv").splitlines() == ["?_askResult", word]
 
 
 def test_format_result_construct_prints_turtle(dataset):
@@ -498,6 +522,27 @@ def test_cli_query_ask_prints_true(graph_file):
 def test_cli_query_ask_prints_false(graph_file):
     result = cli("query", graph_file, "-q", "ASK { ?s <urn:x:nothing> ?o }")
     assert (result.exit_code, result.stdout) == (0, "false\n")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("json", '{"head": {}, "boolean": true}\n'),
+        ("csv", "_askResult\r\ntrue\r\n"),
+        ("tsv", "?_askResult\ntrue\n"),
+        ("table", "true\n"),
+    ],
+)
+def test_cli_query_ask_in_each_format(graph_file, fmt, expected):
+    result = cli("query", graph_file, "-q", "ASK { ?s ?p ?o }", "--format", fmt)
+    # stdout_bytes: CliRunner's stdout turns CRLF (CSV's line ends) into LF
+    assert (result.exit_code, result.stdout_bytes.decode()) == (0, expected), result.stderr
+
+
+def test_cli_query_ask_json_reads_back_with_rdflib(graph_file):
+    result = cli("query", graph_file, "-q", "ASK { ?s <urn:x:nothing> ?o }", "--format", "json")
+    parsed = Result.parse(io.BytesIO(result.stdout.encode()), format="json")
+    assert (parsed.type, parsed.askAnswer) == ("ASK", False)
 
 
 def test_cli_query_construct_prints_turtle(graph_file):

@@ -511,6 +511,27 @@ def test_server_result_cap_truncates():
         assert "X-Diplograph-Truncated" not in headers
 
 
+def test_server_gsp_get_is_whole_or_413_never_cut(oracle):
+    """Graph Store GET never answers a cut graph: past --max-rows it is 413, naming the limit
+    and how to raise it; within it the whole graph, without the truncation header."""
+    article = f"/graphs?graph={urllib.parse.quote(ARTICLE_GRAPH)}"
+    with running(open_store([GRAPH]), max_rows=5) as url:
+        for path in ("/graphs?default", article):
+            status, headers, body = http(url + path, headers={"Accept": "application/n-triples"})
+            message = body.decode()
+            assert status == 413, message
+            assert "X-Diplograph-Truncated" not in headers
+            assert message.startswith("diplograph: ") and len(message.splitlines()) == 1
+            assert "more than 5 triples" in message and "--max-rows N" in message
+        status, _, _ = http(url + article, method="HEAD")
+        assert status == 413
+        still_answers(url)
+    with running(open_store([GRAPH]), max_rows=len(oracle)) as url:  # exactly at the limit
+        status, headers, body = http(url + article, headers={"Accept": "application/n-triples"})
+        assert status == 200 and "X-Diplograph-Truncated" not in headers
+        assert same_graph(body, ox.RdfFormat.N_TRIPLES, oracle)
+
+
 def test_server_timeout_answers_503_and_keeps_serving(tmp_path):
     """A query past --timeout gets 503; the server answers the next query at once.
 

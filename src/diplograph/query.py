@@ -495,10 +495,10 @@ def _cell(value) -> str:
 
 
 def format_result(result: Result, fmt: str = "table") -> str:
-    """SELECT results as an aligned table, SPARQL JSON, CSV or TSV; ASK as true/false;
+    """SELECT results as an aligned table, SPARQL JSON, CSV or TSV; ASK as ``format_boolean``;
     CONSTRUCT and DESCRIBE as Turtle."""
     if result.type == "ASK":
-        return ("true" if result.askAnswer else "false") + "\n"
+        return format_boolean(bool(result.askAnswer), fmt)
     if result.type in {"CONSTRUCT", "DESCRIBE"}:
         return result.graph.serialize(format="turtle")
     if fmt == "json":
@@ -522,6 +522,33 @@ def format_result(result: Result, fmt: str = "table") -> str:
     out.extend(line(r) for r in rows)
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+#: the column an ASK answer takes in CSV and TSV (as Jena and Virtuoso write it, and the server)
+ASK_COLUMN = "_askResult"
+
+
+def format_boolean(answer: bool, fmt: str = "table") -> str:
+    """An ASK answer: a bare ``true``/``false`` in the table format; the SPARQL 1.1 Query
+    Results JSON boolean form in ``json``.
+
+    The SPARQL 1.1 CSV/TSV results formats are defined for SELECT only; an ASK answer is
+    written there as one column, ``_askResult`` (``?_askResult`` in TSV), holding ``true``
+    or ``false``, as Jena and Virtuoso write it (and the server, ``diplograph serve``).
+
+    >>> format_boolean(True, "json")
+    '{"head": {}, "boolean": true}\\n'
+    >>> format_boolean(False, "csv")
+    '_askResult\\r\\nfalse\\r\\n'
+    """
+    word = "true" if answer else "false"
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": answer}) + "\n"
+    if fmt == "csv":
+        return f"{ASK_COLUMN}\r\n{word}\r\n"
+    if fmt == "tsv":
+        return f"?{ASK_COLUMN}\n{word}\n"
+    return word + "\n"
 
 
 def _tsv(result: Result) -> str:

@@ -43,6 +43,12 @@ class Messages:
     S017 = "the store cannot be written ({detail})"
     S018 = "the query failed while running: {detail}"
     S019 = "{param}: expected a date YYYY-MM-DD, got {value!r}"
+    S020 = (
+        "{what} holds more than {limit} triples, this server's limit for one answer "
+        "(--max-rows {limit}); the operator can raise it (diplograph serve --max-rows N), or "
+        "read the graph in pages with CONSTRUCT ... LIMIT/OFFSET at /sparql or in full with "
+        "diplograph export"
+    )
 
 
 class Refusal(Exception):

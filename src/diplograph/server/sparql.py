@@ -196,7 +196,11 @@ class Endpoint:
     # --- Graph Store Protocol -----------------------------------------------------------
 
     def get_graph(self, iri: str | None, *, accept: str | None, wanted: Sequence[str]) -> Response:
-        """GSP GET: a named graph (``iri``), or with None the default graph (the merge)."""
+        """GSP GET: a named graph (``iri``), or with None the default graph (the merge).
+
+        A graph is answered whole or not at all: one of more than ``max_rows`` triples is
+        refused with 413 (S020, naming the limit and how to raise it), never cut.
+        """
         fmt = formats.negotiate(GRAPH_FORMATS, accept, wanted)
         if fmt is None:
             raise _not_acceptable(GRAPH_FORMATS, accept, "a graph")
@@ -205,14 +209,15 @@ class Endpoint:
             raise Refusal(404, "S015", iri=iri)
 
         def work(job: Job) -> Response:
-            triples, truncated = [], False
+            triples = []
+            limit = self.settings.max_rows
             for quad in self.store.quads_for_pattern(None, None, None, graph):
                 job.check()
-                if len(triples) == self.settings.max_rows:
-                    truncated = True
-                    break
+                if len(triples) == limit:
+                    what = f"the graph <{iri}>" if iri is not None else "the default graph"
+                    raise Refusal(413, "S020", what=what, limit=limit)
                 triples.append(quad.triple)
-            return self._answer(Answer("triples", triples=triples, truncated=truncated), fmt)
+            return self._answer(Answer("triples", triples=triples), fmt)
 
         return self.runner.call(work)
 

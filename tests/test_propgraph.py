@@ -136,3 +136,24 @@ def test_cypher_named_queries_equal_sparql_on_ladybug(neo4j_dir, tmp_path, name)
     assert answer.get_column_names() == [str(v) for v in api.query([EXAMPLE], named=name).vars]
     rows = [tuple(row) for row in answer.get_all()]
     assert rows and sorted(rows, key=repr) == sorted(sparql, key=repr)
+
+
+def test_store_gives_the_same_property_graph(tmp_path, neo4j_dir):
+    """From a store (rows streamed from Oxigraph) the CSVs are those of the graph files."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from diplograph.rdf.store import with_writer, write_graph
+
+    store = tmp_path / "store"
+    ntriples = Graph().parse(EXAMPLE).serialize(format="nt")
+    name = ox.NamedNode("https://w3id.org/diplograph/id/doc/zhao-leji-pyongyang")
+    with_writer(store, lambda opened: write_graph(opened, name, ntriples))
+    output = tmp_path / "from-store"
+    result = runner.invoke(
+        app, ["export", "--store", str(store), "--format", "neo4j", "-o", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    for file in [*propgraph.NODE_FILES.values(), propgraph.RELATIONSHIPS_FILE]:
+        assert (output / file).read_text() == (neo4j_dir / file).read_text(), file
+

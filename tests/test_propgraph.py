@@ -156,4 +156,3 @@ def test_store_gives_the_same_property_graph(tmp_path, neo4j_dir):
     assert result.exit_code == 0, result.output
     for file in [*propgraph.NODE_FILES.values(), propgraph.RELATIONSHIPS_FILE]:
         assert (output / file).read_text() == (neo4j_dir / file).read_text(), file
-

@@ -112,14 +112,15 @@ def test_cypher_script_merges_every_node_and_relationship(tmp_path):
     assert "n.negated = false" in script and "n.confidence = 0.95" in script
 
 
-def _sparql_rows(name: str) -> list[tuple]:
+def _sparql_rows(name: str, **source) -> list[tuple]:
     def value(term):
         if term is None:
             return None
         python = term.toPython()
         return python if isinstance(python, bool) else str(term)
 
-    return [tuple(value(term) for term in row) for row in api.query([EXAMPLE], named=name)]
+    answer = api.query(**(source or {"graphs": [EXAMPLE]}), named=name, all_rows=True)
+    return [tuple(value(term) for term in row) for row in answer]
 
 
 @pytest.mark.parametrize("name", ["who-met-whom", "timeline", "accusations"])
@@ -156,3 +157,27 @@ def test_store_gives_the_same_property_graph(tmp_path, neo4j_dir):
     assert result.exit_code == 0, result.output
     for file in [*propgraph.NODE_FILES.values(), propgraph.RELATIONSHIPS_FILE]:
         assert (output / file).read_text() == (neo4j_dir / file).read_text(), file
+
+
+@pytest.mark.model
+@pytest.mark.scorer
+@pytest.mark.parametrize("name", ["who-met-whom", "timeline", "accusations"])
+def test_cypher_named_queries_equal_sparql_on_the_dev_corpus(
+    dev_extractions, tmp_path_factory, name
+):
+    """The development corpus in a store, exported and loaded into LadybugDB: every row of
+    the Cypher query (unpaged) is a row of the SPARQL one (``--all``), row for row."""
+    ladybug = pytest.importorskip("ladybug")
+    from diplograph.rdf.store import write_articles
+
+    work = tmp_path_factory.mktemp("dev-propgraph")
+    store = work / "store"
+    write_articles(store, dev_extractions)
+    api.export(store=store, output=work / "neo4j", fmt="neo4j")
+    connection = ladybug.Connection(ladybug.Database(str(work / "db")))
+    propgraph.load_ladybug(work / "neo4j", connection)
+    text = re.sub(r"\nLIMIT \d+\s*$", "\n", propgraph.cypher_queries()[name])
+    rows = [tuple(row) for row in connection.execute(text).get_all()]
+    sparql = _sparql_rows(name, store=store)
+    assert len(rows) > 10
+    assert sorted(rows, key=repr) == sorted(sparql, key=repr)

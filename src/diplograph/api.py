@@ -16,6 +16,7 @@ from diplograph.ingest import read_articles
 from diplograph.model import Article, Extraction
 from diplograph.nlp.extract import extract_articles
 from diplograph.nlp.pipeline import DEFAULT_MODEL, load_pipeline
+from diplograph.propgraph import PG_FORMATS
 from diplograph.push import PushReport, Remote
 from diplograph.push import push as push_graphs
 from diplograph.query import named_query, open_endpoint, open_graph, run_query, with_page
@@ -279,6 +280,9 @@ def export(
     ``nq``, ``trig``, ``ttl``, ``nt``, ``jsonld``, ``rdf``); returns it. Without ``output``
     (None) the graph goes to standard output, in ``fmt``.
 
+    ``fmt`` ``graphml``, ``neo4j`` (``output`` a folder of ``neo4j-admin`` import CSVs) or
+    ``cypher`` write the property-graph view of ``diplograph.propgraph`` instead.
+
     The store's ontology graph is left out, as ``build -o`` leaves it out. N-Quads from a store
     stream graph by graph (memory stays flat); every other format is sorted in memory.
     """
@@ -291,6 +295,8 @@ def export(
         store = DEFAULT_STORE
     if graphs and store is not None:
         raise error("E029")
+    if fmt and fmt.lower() in PG_FORMATS:
+        return _export_propgraph(graphs, store, fmt.lower(), output)
     suffix = "." + fmt.lower().lstrip(".") if fmt else None
     if output is None:
         if suffix is None:
@@ -302,6 +308,15 @@ def export(
     if suffix is not None and path.suffix.lower() != suffix:
         raise error("E040", path=path, fmt=fmt)
     return export_graph(path, graphs=graphs, store=store)
+
+
+def _export_propgraph(graphs, store, fmt: str, output) -> Path | None:
+    import sys
+
+    from diplograph.propgraph import export_propgraph
+
+    path = None if output is None else Path(output)
+    return _read(graphs, store, lambda dataset: export_propgraph(dataset, fmt, path, sys.stdout))
 
 
 __all__ = [

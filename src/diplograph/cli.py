@@ -15,6 +15,7 @@ from diplograph import __version__, api
 from diplograph.errors import DiplographError
 from diplograph.export import ENTITY_COLUMNS, EVENT_COLUMNS
 from diplograph.nlp.pipeline import DEFAULT_MODEL
+from diplograph.propgraph import PG_FORMATS
 from diplograph.push import DEFAULT_BATCH_SIZE, DEFAULT_GRAPH_PREFIX
 from diplograph.push import Protocol as PushProtocol
 from diplograph.query import format_result, named_queries, rows_to_csv, rows_to_jsonl
@@ -96,7 +97,11 @@ class ResultFormat(str, Enum):
     tsv = "tsv"
 
 
-ExportFormat = Enum("ExportFormat", {suffix[1:]: suffix[1:] for suffix in FORMATS}, type=str)
+ExportFormat = Enum(
+    "ExportFormat",
+    {**{suffix[1:]: suffix[1:] for suffix in FORMATS}, **{name: name for name in PG_FORMATS}},
+    type=str,
+)
 
 
 class TableFormat(str, Enum):
@@ -395,7 +400,10 @@ def export(
     output: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output", metavar="FILE", help="Graph file: .nq .trig .ttl .nt .jsonld .rdf"
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="Graph file: .nq .trig .ttl .nt .jsonld .rdf (a folder for --format neo4j)",
         ),
     ] = None,
     store: StoreOption = None,
@@ -407,7 +415,9 @@ def export(
     """Write graph files, or every article of a store, to one graph file or standard output.
 
     The format follows the suffix (or --format); nq streams from a store in constant memory,
-    the bulk path into a triple store's loader (see docs/push.md).
+    the bulk path into a triple store's loader (see docs/push.md). --format graphml, neo4j
+    (a folder of neo4j-admin import CSVs) or cypher write a property graph of the actors,
+    events and posts instead (see docs/property-graphs.md).
     """
     value = fmt.value if fmt is not None else None
     written = _run(api.export, graphs or [], output, store=store, fmt=value)

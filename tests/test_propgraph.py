@@ -1,0 +1,183 @@
+"""The property-graph view and its exports (GraphML, Neo4j import CSVs, Cypher) on the bundled
+example graph, and the Cypher named queries on an embedded engine (LadybugDB)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from diplograph import api, propgraph
+from diplograph.cli import app
+from diplograph.query import open_graph
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "graphs" / "zhao-leji-pyongyang.ttl"
+runner = CliRunner()
+
+
+def _export(fmt: str, output: Path) -> Path:
+    result = runner.invoke(app, ["export", str(EXAMPLE), "--format", fmt, "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    return output
+
+
+@pytest.fixture(scope="module")
+def neo4j_dir(tmp_path_factory) -> Path:
+    return _export("neo4j", tmp_path_factory.mktemp("neo4j") / "import")
+
+
+def test_graphml_events_match_the_events_table(tmp_path):
+    """Every event of the graph is a node: as many as ``diplograph events --min-confidence 0``
+    lists, and those the table lists by default (confidence >= 0.25) are the nodes above it."""
+    nx = pytest.importorskip("networkx")
+    graph = nx.read_graphml(_export("graphml", tmp_path / "g.graphml"))
+    events = {n: d for n, d in graph.nodes(data=True) if ":Event" in d["labels"]}
+    table = api.events([EXAMPLE], min_confidence=0)
+    assert len(events) == len(table) == 24
+    default = [d for d in events.values() if d["confidence"] >= api.DEFAULT_MIN_CONFIDENCE]
+    assert len(default) == len(api.events([EXAMPLE]))
+    for data in events.values():
+        assert data["category"] and data["evidence"]
+        assert f":{data['category'].capitalize()}" in data["labels"]
+        assert isinstance(data["confidence"], float) and isinstance(data["negated"], bool)
+    assert Counter(d["category"] for d in events.values()) == Counter(r["type"] for r in table)
+    assert sorted(d["evidence"] for d in events.values()) == sorted(r["evidence"] for r in table)
+    for start, end in graph.edges():
+        assert start in graph.nodes and end in graph.nodes
+    types = Counter(d["label"] for _, _, d in graph.edges(data=True))
+    assert set(types) == set(propgraph.RELATIONSHIP_TYPES)
+    prk = graph.nodes["https://w3id.org/diplograph/id/state/PRK"]
+    assert prk["labels"] == ":Actor:State" and prk["iso_code"] == "PRK"
+    assert prk["geonames_id"] == 1873107
+
+
+_HEADER = re.compile(r"^(?:[A-Za-z_]\w*)?(?::(?:ID|LABEL|START_ID|END_ID|TYPE|[a-z]+(?:\[\])?))?$")
+_TYPES = {"int", "long", "float", "double", "boolean", "byte", "short", "char", "string"}
+
+
+def _read(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    return rows[0], rows[1:]
+
+
+def test_neo4j_csvs_follow_the_import_rules(neo4j_dir):
+    """neo4j-admin database import's header rules: name[:type], one :ID and one :LABEL per
+    nodes file, :START_ID, :END_ID and :TYPE in a relationships file, known types only; every
+    row as wide as its header; every relationship end among the node ids."""
+    ids: set[str] = set()
+    for name in propgraph.NODE_FILES.values():
+        header, rows = _read(neo4j_dir / name)
+        assert all(_HEADER.match(column) for column in header), header
+        assert sum(c.endswith(":ID") for c in header) == 1 and header.count(":LABEL") == 1
+        for column in header:
+            kind = column.partition(":")[2]
+            assert kind in {"", "ID", "LABEL"} or kind in _TYPES, column
+        for row in rows:
+            assert len(row) == len(header)
+            assert row[header.index("iri:ID")] not in ids  # ids unique across the files
+            ids.add(row[header.index("iri:ID")])
+        typed = {c: i for i, c in enumerate(header) if c.endswith((":float", ":long", ":boolean"))}
+        for row in rows:
+            for column, index in typed.items():
+                if row[index] and column.endswith(":boolean"):
+                    assert row[index] in ("true", "false")
+                elif row[index]:
+                    float(row[index])
+    header, rows = _read(neo4j_dir / propgraph.RELATIONSHIPS_FILE)
+    assert header == [":START_ID", ":END_ID", ":TYPE"]
+    assert rows
+    for start, end, kind in rows:
+        assert start in ids and end in ids and kind in propgraph.RELATIONSHIP_TYPES
+    _, events = _read(neo4j_dir / "events.csv")
+    assert len(events) == len(api.events([EXAMPLE], min_confidence=0))
+    script = (neo4j_dir / "import.sh").read_text()
+    assert "neo4j-admin database import full" in script and "--nodes=events.csv" in script
+
+
+def test_cypher_script_merges_every_node_and_relationship(tmp_path):
+    script = _export("cypher", tmp_path / "g.cypher").read_text(encoding="utf-8")
+    lines = [line for line in script.splitlines() if not line.startswith("//")]
+    dataset = open_graph([EXAMPLE])
+    nodes = list(propgraph.nodes(dataset))
+    edges = list(propgraph.relationships(dataset))
+    assert len(lines) == len(nodes) + len(edges)
+    assert all(line.startswith(("MERGE (n:", "MATCH (a:")) and line.endswith(";") for line in lines)
+    assert sum(line.startswith("MERGE (n:Event {iri: ") for line in lines) == 24
+    assert all("MERGE (a)-[:`" in line for line in lines if line.startswith("MATCH"))
+    assert "n.negated = false" in script and "n.confidence = 0.95" in script
+
+
+def _sparql_rows(name: str, **source) -> list[tuple]:
+    def value(term):
+        if term is None:
+            return None
+        python = term.toPython()
+        return python if isinstance(python, bool) else str(term)
+
+    answer = api.query(**(source or {"graphs": [EXAMPLE]}), named=name, all_rows=True)
+    return [tuple(value(term) for term in row) for row in answer]
+
+
+@pytest.mark.parametrize("name", ["who-met-whom", "timeline", "accusations"])
+def test_cypher_named_queries_equal_sparql_on_ladybug(neo4j_dir, tmp_path, name):
+    """The neo4j CSVs loaded into LadybugDB (embedded Kùzu fork): each bundled Cypher query
+    gives the rows of its SPARQL named query (as multisets: ties are ordered differently)."""
+    ladybug = pytest.importorskip("ladybug")
+    database = ladybug.Database(str(tmp_path / "db"))
+    connection = ladybug.Connection(database)
+    loaded = propgraph.load_ladybug(neo4j_dir, connection)
+    assert loaded["Event"] == 24 and loaded["Actor"] == 13 and loaded["Post"] == 5
+    answer = connection.execute(propgraph.cypher_queries()[name])
+    sparql = _sparql_rows(name)
+    assert answer.get_column_names() == [str(v) for v in api.query([EXAMPLE], named=name).vars]
+    rows = [tuple(row) for row in answer.get_all()]
+    assert rows and sorted(rows, key=repr) == sorted(sparql, key=repr)
+
+
+def test_store_gives_the_same_property_graph(tmp_path, neo4j_dir):
+    """From a store (rows streamed from Oxigraph) the CSVs are those of the graph files."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from diplograph.rdf.store import with_writer, write_graph
+
+    store = tmp_path / "store"
+    ntriples = Graph().parse(EXAMPLE).serialize(format="nt")
+    name = ox.NamedNode("https://w3id.org/diplograph/id/doc/zhao-leji-pyongyang")
+    with_writer(store, lambda opened: write_graph(opened, name, ntriples))
+    output = tmp_path / "from-store"
+    result = runner.invoke(
+        app, ["export", "--store", str(store), "--format", "neo4j", "-o", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    for file in [*propgraph.NODE_FILES.values(), propgraph.RELATIONSHIPS_FILE]:
+        assert (output / file).read_text() == (neo4j_dir / file).read_text(), file
+
+
+@pytest.mark.model
+@pytest.mark.scorer
+@pytest.mark.parametrize("name", ["who-met-whom", "timeline", "accusations"])
+def test_cypher_named_queries_equal_sparql_on_the_dev_corpus(
+    dev_extractions, tmp_path_factory, name
+):
+    """The development corpus in a store, exported and loaded into LadybugDB: every row of
+    the Cypher query (unpaged) is a row of the SPARQL one (``--all``), row for row."""
+    ladybug = pytest.importorskip("ladybug")
+    from diplograph.rdf.store import write_articles
+
+    work = tmp_path_factory.mktemp("dev-propgraph")
+    store = work / "store"
+    write_articles(store, dev_extractions)
+    api.export(store=store, output=work / "neo4j", fmt="neo4j")
+    connection = ladybug.Connection(ladybug.Database(str(work / "db")))
+    propgraph.load_ladybug(work / "neo4j", connection)
+    text = re.sub(r"\nLIMIT \d+\s*$", "\n", propgraph.cypher_queries()[name])
+    rows = [tuple(row) for row in connection.execute(text).get_all()]
+    sparql = _sparql_rows(name, store=store)
+    assert len(rows) > 10
+    assert sorted(rows, key=repr) == sorted(sparql, key=repr)

@@ -326,8 +326,6 @@ class Gazetteer:
         >>> Gazetteer.load().person_state("Vladimir Putin")
         'RUS'
         """
-        from diplograph.resources.build_people import person_key
-
         return _people().get(person_key(name))
 
 
@@ -387,6 +385,12 @@ def organizations_from_records(records: list[dict]) -> tuple[OrganizationEntry, 
         for r in records
     )
     return tuple(sorted(entries, key=lambda entry: entry.key))
+
+
+def person_key(name: str) -> str:
+    """The lookup key of a person's name in ``people.json``: lower-case words, dots, hyphens
+    and underscores as spaces (``"Kim Jong-un"``, ``"KIM_JONG_UN"``: ``"kim jong un"``)."""
+    return " ".join(re.sub(r"[._\-]", " ", name).lower().split())
 
 
 @lru_cache(maxsize=1)

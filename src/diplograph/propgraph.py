@@ -213,49 +213,38 @@ def _camel(category: str) -> str:
     return category[:1].upper() + category[1:].lower()
 
 
+#: the query variable of a property, where the two names differ
+_VARIABLES = {
+    "iso_code": "code",
+    "geonames_id": "geonames",
+    "document": "doc",
+    "start_offset": "start",
+    "end_offset": "end",
+}
+
+
+def _values(iri: str, group: list[dict[str, str]], types: dict[str, str]) -> dict[str, object]:
+    """A node's typed properties from the query rows of its IRI."""
+    values = {name: _first(group, _VARIABLES.get(name, name)) for name in types}
+    return _properties({**values, "iri": iri}, types)
+
+
 def actor_nodes(dataset: Dataset) -> Iterator[Node]:
     for iri, group in _folded(_select(dataset, _ACTORS)):
         classes = sorted({row["class"] for row in group}, key=ACTOR_CLASSES.index)
-        values = {
-            "iri": iri,
-            "label": _first(group, "label"),
-            "iso_code": _first(group, "code"),
-            "geonames_id": _first(group, "geonames"),
-        }
-        yield Node(iri, ["Actor", *classes], _properties(values, ACTOR_PROPERTIES))
+        yield Node(iri, ["Actor", *classes], _values(iri, group, ACTOR_PROPERTIES))
 
 
 def event_nodes(dataset: Dataset) -> Iterator[Node]:
     for iri, group in _folded(_select(dataset, _EVENTS)):
-        values = {
-            "iri": iri,
-            "label": _first(group, "label"),
-            "category": _first(group, "category"),
-            "subtype": _first(group, "subtype"),
-            "date": _first(group, "date"),
-            "negated": _first(group, "negated"),
-            "modality": _first(group, "modality"),
-            "confidence": _first(group, "confidence"),
-            "evidence": _first(group, "evidence"),
-            "document": _first(group, "doc"),
-            "start_offset": _first(group, "start"),
-            "end_offset": _first(group, "end"),
-        }
-        labels = ["Event"]
-        if values["category"]:
-            labels.append(_camel(values["category"]))
-        yield Node(iri, labels, _properties(values, EVENT_PROPERTIES))
+        category = _first(group, "category")
+        labels = ["Event", _camel(category)] if category else ["Event"]
+        yield Node(iri, labels, _values(iri, group, EVENT_PROPERTIES))
 
 
 def post_nodes(dataset: Dataset) -> Iterator[Node]:
     for iri, group in _folded(_select(dataset, _POSTS)):
-        values = {
-            "iri": iri,
-            "role": _first(group, "role"),
-            "date": _first(group, "date"),
-            "document": _first(group, "doc"),
-        }
-        yield Node(iri, ["Post"], _properties(values, POST_PROPERTIES))
+        yield Node(iri, ["Post"], _values(iri, group, POST_PROPERTIES))
 
 
 def _properties(values: dict[str, str | None], types: dict[str, str]) -> dict[str, object]:

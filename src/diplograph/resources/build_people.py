@@ -23,17 +23,14 @@ from pathlib import Path
 
 import pycountry
 
+from diplograph.gazetteer import person_key
+
 HERE = Path(__file__).parent
 OUTPUT = HERE / "people.json"
 DEFAULT_SOURCE = HERE.parents[2].parent / "shared" / "reference" / "petrarch2"
 FILES = ("Phoenix.Countries.actors.txt",)
 _ROLE = re.compile(r"\[([A-Z]{3})[A-Z]*(?:\s[^\]]*)?\]")
 _LICENCE_LINES = re.compile(r"^# (The MIT License.*|Copyright.*)$")
-
-
-def person_key(name: str) -> str:
-    """The lookup key of a person's name: words in lower case, dots and hyphens as spaces."""
-    return " ".join(re.sub(r"[._\-]", " ", name).lower().split())
 
 
 def _entries(lines: list[str]):

@@ -192,7 +192,7 @@ def test_push_plans_graph_names_from_files(tmp_path):
 def test_push_to_nothing_listening_is_one_clear_error():
     url = f"http://127.0.0.1:{free_port()}/store"
     result = cli("push", EXAMPLE_GRAPH, "--endpoint", url)
-    assert result.exit_code == 2
+    assert result.exit_code == 4  # a remote service failed
     (line,) = result.output.strip().splitlines()
     assert line.startswith(f"diplograph: error: {url}: cannot reach the server")
     assert "connection refused" in line
@@ -381,7 +381,7 @@ def test_push_to_virtuoso_errors_are_one_line_and_leave_nothing(virtuoso):
     ]
     for args, expected in cases:
         result = cli("push", EXAMPLE_GRAPH, *prefix, *args)
-        assert result.exit_code == 2, result.output
+        assert result.exit_code == 4, result.output  # the server refused
         (line,) = result.output.strip().splitlines()
         assert line.startswith("diplograph: error: http://127.0.0.1:") and expected in line, line
     target = Target(virtuoso, user="dba", password=PASSWORD)
@@ -414,7 +414,7 @@ def test_push_to_virtuoso_as_a_user_with_the_sparql_update_role(virtuoso):
         "http://example.org/reader/",
         "--no-ontology",
     )
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     (line,) = result.output.strip().splitlines()
     assert "SELECT access denied" in line  # it cannot even read the manifest
     reader = Target(virtuoso, user="dba", password=PASSWORD)

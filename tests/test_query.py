@@ -152,7 +152,7 @@ def cli(*args: str):
 
 
 def one_error_line(result) -> str:
-    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert result.exit_code in (2, 3), (result.stdout, result.stderr)  # usage, input
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("diplograph: error: ")

@@ -118,7 +118,7 @@ def _run(function, *args, **kwargs):
     try:
         return function(*args, **kwargs)
     except DiplographError as exc:
-        _fail(exc.message)
+        _fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted; nothing was written", 130)
 
@@ -241,7 +241,7 @@ def build(
                 progress=progress,
             )
     except DiplographError as exc:
-        _fail(exc.message)
+        _fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
         if output is not None:
             _fail("interrupted; nothing was written", 130)
@@ -311,9 +311,9 @@ def query(
     ):
         text = graphs.pop()
     if file is not None:
-        if not file.is_file():
-            _fail(f"{file}: no such file or folder")
-        text = file.read_text("utf-8")
+        from diplograph.ingest.files import load_text
+
+        text = _run(load_text, file)  # E001 missing, E003 binary, E009 not UTF-8
     if not (text or named):
         _fail("give a query: QUERY text, --file Q.rq or --named NAME")
     bindings = {}

@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
+#: Exit codes of the command line, by what went wrong (docs/errors.md).
+EXIT_USAGE = 2  # the command, its options or its query: fix the command line
+EXIT_INPUT = 3  # a file, a folder, a store or the data in them: fix the input
+EXIT_REMOTE = 4  # a server or a cluster failed or refused: check the service
+
+_USAGE = frozenset(
+    {
+        *("E007", "E008", "E012", "E013", "E029", "E034", "E035", "E038"),
+        *("E039", "E040", "E042", "E043", "E044", "E045", "E046"),
+    }
+)
+_REMOTE = frozenset(["E031", "E032", "E033", "E036", "E037", "E041"])
+
 
 class DiplographError(Exception):
-    """An error the user can fix; the CLI prints it on one line and exits with code 2."""
+    """An error the user can fix; the CLI prints it on one line and exits with its
+    :attr:`exit_code` (2 usage, 3 input, 4 remote service)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+
+    def __reduce__(self):  # pickled whole from a worker process (build --jobs, Dask)
+        return type(self), (self.code, self.message)
+
+    @property
+    def exit_code(self) -> int:
+        """The command line's exit code for this error's class."""
+        if self.code in _USAGE:
+            return EXIT_USAGE
+        if self.code in _REMOTE:
+            return EXIT_REMOTE
+        return EXIT_INPUT
 
 
 class Errors:
@@ -97,6 +123,11 @@ class Errors:
     )
     E045 = "named query {query!r} needs {missing} (--bind NAME=VALUE); {takes}"
     E046 = "named query {query!r} has no binding {unknown}; {takes}"
+    E047 = "{path}: not a regular file ({kind}); give a text, JSON, HTML or feed file"
+    E048 = (
+        "{where}: article {id!r} is {length:,} characters, over the pipeline's limit of "
+        "{limit:,}; split it into smaller articles"
+    )
 
 
 def error(code: str, **values: object) -> DiplographError:

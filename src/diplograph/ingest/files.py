@@ -6,6 +6,7 @@ import codecs
 import hashlib
 import json
 import re
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -55,8 +56,32 @@ def file_id(path: Path) -> str:
     return "article-" + hashlib.sha1(path.stem.encode("utf-8")).hexdigest()[:10]
 
 
+_KINDS = {
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def check_regular(path: Path) -> None:
+    """E047 unless ``path`` (after symlinks) is a regular file: a device such as
+    ``/dev/zero`` or a pipe would be read forever or block; E001 when it is missing."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise error("E001", path=path) from None
+    except OSError as exc:
+        raise error("E020", path=path, detail=exc.strerror or exc) from None
+    if not stat.S_ISREG(mode):
+        raise error("E047", path=path, kind=_KINDS.get(stat.S_IFMT(mode), "not a file"))
+
+
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes; E002 when empty or blank, E003 when a NUL byte shows it is binary."""
+    """The file's bytes; E002 when empty or blank, E003 when a NUL byte shows it is binary,
+    E047 when it is not a regular file."""
+    check_regular(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -104,6 +129,7 @@ def load_text(path: Path, *, html: bool = False) -> str:
 
 def sniff(path: Path) -> str:
     """The input kind of a file given by name whose suffix says nothing (``text`` by default)."""
+    check_regular(path)
     try:
         with path.open("rb") as handle:
             head = handle.read(HEAD_BYTES)

@@ -114,8 +114,11 @@ def walk(folder: Path) -> Iterator[Path]:
         if real in seen:
             return
         seen.add(real)
-        with os.scandir(directory) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            raise error("E020", path=directory, detail=exc.strerror or exc) from None
         for entry in entries:
             if entry.name.startswith("."):
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,11 +12,12 @@ from typing import Any
 from diplograph.errors import error
 from diplograph.ingest.boilerplate import strip_boilerplate
 from diplograph.ingest.dates import parse_date
-from diplograph.ingest.files import decode, read_bytes
+from diplograph.ingest.files import check_regular, decode, read_bytes
 from diplograph.model import Article
 
 REQUIRED = ("id", "text")
 OPTIONAL_STRINGS = ("title", "source", "url")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _JSON_TYPES = {
     dict: "an object",
@@ -31,6 +33,20 @@ _JSON_TYPES = {
 def json_type(value: object) -> str:
     """How JSON calls the type of ``value`` (``a number``, ``null``), for error messages."""
     return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _beyond_limits(exc: BaseException) -> str:
+    """What a JSON value that decodes but exceeds Python's limits does wrong."""
+    if isinstance(exc, RecursionError):
+        return "arrays or objects nested too deeply to read"
+    return f"a number too long to read ({str(exc).split(':')[0]})"
+
+
+def _lone_surrogate(value: str) -> int | None:
+    """The position of a lone UTF-16 surrogate (``"\\ud800"`` in JSON) in ``value``, if any:
+    such a string cannot be written as UTF-8, so it cannot go into a graph."""
+    match = _SURROGATE.search(value)
+    return match.start() if match else None
 
 
 def record_to_article(
@@ -66,6 +82,11 @@ def record_to_article(
         raise error(
             "E014", path=path, line=line, field="text", expected=f"a string, not {json_type(text)}"
         )
+    for name in (*REQUIRED, *OPTIONAL_STRINGS, "published"):
+        value = record.get(name)
+        if isinstance(value, str) and (position := _lone_surrogate(value)) is not None:
+            expected = f"Unicode text, not a lone surrogate (at character {position + 1})"
+            raise error("E014", path=path, line=line, field=name, expected=expected)
     optional: dict[str, str | None] = {}
     for name in OPTIONAL_STRINGS:
         value = record.get(name)
@@ -126,6 +147,8 @@ def read_jsonl(
         except json.JSONDecodeError as exc:
             detail = f"{exc.msg} at column {exc.colno}"
             raise error("E004", path=path, line=number, detail=detail) from None
+        except (RecursionError, ValueError) as exc:
+            raise error("E004", path=path, line=number, detail=_beyond_limits(exc)) from None
         yield record_to_article(record, path, number, published)
     if not found:
         raise error("E002", path=path)
@@ -133,6 +156,7 @@ def read_jsonl(
 
 def read_jsonl_file(path: Path, published: dt.date | None = None) -> Iterator[Article]:
     """Stream the articles of a ``.jsonl``/``.ndjson`` file without reading it whole."""
+    check_regular(path)
     try:
         handle = path.open("rb")
     except FileNotFoundError:
@@ -168,6 +192,8 @@ def _json_values(text: str, path: str) -> tuple[bool, list[tuple[int, Any]]]:
         except json.JSONDecodeError as exc:
             detail = f"{exc.msg} at column {exc.colno}"
             raise error("E004", path=path, line=exc.lineno, detail=detail) from None
+        except (RecursionError, ValueError) as exc:
+            raise invalid(_beyond_limits(exc), index) from None
 
     index = _skip_space(text, 0)
     values: list[tuple[int, Any]] = []

@@ -115,6 +115,11 @@ def resolve_date(expression: str, published: dt.date | None, ahead: bool = False
     >>> resolve_date("Saturday, November 30, 2024", None)
     '2024-11-30'
     """
+    value = _resolve(expression, published, ahead)
+    return value if value is None or _CALENDAR.match(value) else None
+
+
+def _resolve(expression: str, published: dt.date | None, ahead: bool) -> str | None:
     text = " ".join(expression.lower().replace(",", " ,").split()).replace(" ,", ",")
     text = text.strip(" .,")
     previous = None
@@ -149,7 +154,15 @@ def resolve_date(expression: str, published: dt.date | None, ahead: bool = False
         return _range_start(match, published, ahead)
     if published is None:
         return None
-    return _relative(text, published, ahead)
+    try:
+        return _relative(text, published, ahead)
+    except OverflowError:  # "tomorrow" of 9999-12-31, "yesterday" of 0001-01-01
+        return None
+
+
+#: what the graph can hold: a day, month or year of years 1 to 9999 ("next year" of 9999
+#: and "last year" of year 1 name none)
+_CALENDAR = re.compile(r"^(?!0000)\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
 def _range_start(match: re.Match, published: dt.date | None, ahead: bool) -> str | None:

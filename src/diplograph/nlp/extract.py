@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from diplograph.errors import error
 from diplograph.gazetteer import Gazetteer
 from diplograph.model import Article, Extraction, Post
 from diplograph.nlp.actors import ActorTable
@@ -63,6 +64,21 @@ def _states_from_dictionary(table: ActorTable, gazetteer: Gazetteer, told: list[
             record.state = gazetteer.person_state(record.label)
 
 
+def _within(articles: Iterable[Article], nlp: Language) -> Iterator[Article]:
+    """The articles, each checked against the pipeline's ``max_length`` before it is parsed
+    (spaCy refuses a longer text; E048 names the article and the limit)."""
+    for article in articles:
+        if len(article.text) > nlp.max_length:
+            raise error(
+                "E048",
+                where=article.origin or article.id,
+                id=article.id,
+                length=len(article.text),
+                limit=nlp.max_length,
+            )
+        yield article
+
+
 def extract_articles(
     articles: Iterable[Article],
     nlp: Language,
@@ -73,7 +89,7 @@ def extract_articles(
     """Parse a stream of articles with one ``nlp.pipe`` call and read each doc in order."""
     lexicon = load_lexicon()
     gazetteer = Gazetteer.load()
-    stream = ((mask_chrome(article.text), article) for article in articles)
+    stream = ((mask_chrome(article.text), article) for article in _within(articles, nlp))
     for doc, article in nlp.pipe(
         stream, as_tuples=True, batch_size=batch_size, n_process=n_process
     ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import tempfile
@@ -138,17 +139,22 @@ def atomic_output(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path`` that replaces it only when the block succeeds.
 
     On failure nothing is left behind: not the temporary file, not the folders made for it.
+    A process killed outright cannot clean up, so the temporary name holds its process id,
+    and the next output to the same path removes the ones whose process is gone.
     The file gets the usual permissions (``0o666`` less the umask), not ``mkstemp``'s 0o600.
 
     Raises:
-        DiplographError: E021 when the output cannot be written there.
+        DiplographError: E021 when the output cannot be written there (also a write that
+            fails in the block: a full disk, say).
     """
     if path.is_dir():
         raise error("E021", path=path, detail="it is a folder")
     missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        _remove_orphans(path)
+        prefix = f".{path.name}.{os.getpid()}."
+        handle, name = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=path.parent)
         os.close(handle)
     except OSError as exc:
         _remove_folders(missing)
@@ -156,7 +162,10 @@ def atomic_output(path: Path) -> Iterator[Path]:
     temporary = Path(name)
     succeeded = False
     try:
-        yield temporary
+        try:
+            yield temporary
+        except OSError as exc:
+            raise error("E021", path=path, detail=exc.strerror or exc) from None
         try:
             os.chmod(temporary, 0o666 & ~_umask())
             os.replace(temporary, path)
@@ -167,6 +176,24 @@ def atomic_output(path: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
         if not succeeded:
             _remove_folders(missing)
+
+
+def _remove_orphans(path: Path) -> None:
+    """Remove the temporary files of earlier outputs to ``path`` whose process has ended."""
+    for orphan in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+        pid = orphan.name[len(path.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            orphan.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _remove_folders(folders: list[Path]) -> None:

@@ -405,7 +405,8 @@ def _write_json(path: Path, data: dict) -> None:
 def remove_articles(path: str | Path, doc_ids: Iterable[str]) -> int:
     """Take the articles ``doc_ids`` out of the store in ``path``; returns how many.
 
-    Every id is checked first: one the store does not hold (E028) removes none.
+    Every id is checked first: one the store does not hold (E028) removes none. All of them
+    go in one transaction: a removal killed midway leaves every article in place.
     """
     path = Path(path)
     doc_ids = list(dict.fromkeys(doc_ids))
@@ -417,8 +418,14 @@ def remove_articles(path: str | Path, doc_ids: Iterable[str]) -> int:
         for doc_id in doc_ids:
             if doc_id not in held:
                 remove_article(store, doc_id, path)  # raises E028, with the close matches
-        for doc_id in doc_ids:
-            remove_article(store, doc_id, path)
+        graphs = [str(ox.NamedNode(iris.graph_iri(doc_id))) for doc_id in doc_ids]
+        if graphs:
+            update = " ;\n".join(_full_replacement(graph, None) for graph in graphs)
+            try:
+                store.update(update)
+            except (RuntimeError, SyntaxError) as exc:
+                detail = f"the removal failed and was rolled back: {exc}"
+                raise error("E027", path=path, detail=detail) from None
         return len(doc_ids)
 
     return with_writer(path, remove_all)
@@ -434,7 +441,7 @@ def open_for_writing(path: Path) -> ox.Store:
             raise error("E025", path=path, who="another program is writing it") from None
         raise error("E026", path=path, detail=_detail(exc)) from None
     problem = None
-    if not is_store(path) and len(store) > 0:
+    if not is_store(path) and not _being_made(store):
         # an Oxigraph database diplograph did not make
         problem = _not_a_store(path, "an Oxigraph database without " + MARKER)
     else:
@@ -450,6 +457,20 @@ def open_for_writing(path: Path) -> ox.Store:
         _forget(problem)
         raise problem
     return store
+
+
+def _being_made(store: ox.Store) -> bool:
+    """Whether a database without the marker is a store whose making was cut short: empty,
+    or holding the ontology graph alone (the marker is written after it); making it again
+    finishes it."""
+    names = list(store.named_graphs())
+    if not names:
+        return len(store) == 0
+    if names != [ONTOLOGY_GRAPH]:
+        return False
+    ontology = {quad.triple for quad in store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH)}
+    merged = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    return all(quad.triple in ontology for quad in merged)
 
 
 def _forget(exc: BaseException | None = None) -> None:
@@ -509,6 +530,8 @@ def _check_writable(path: Path) -> None:
 
 
 def _not_a_store(path: Path, detail: str | None = None) -> DiplographError:
+    if detail is None and not path.is_dir():
+        detail = "it is a file"
     if detail is None:
         detail = "no " + MARKER + (" in the folder" if any(path.iterdir()) else "; it is empty")
     return error("E024", path=path, detail=detail)

@@ -6,9 +6,9 @@ Starts ``diplograph serve --store DIR`` (default: the development corpus built i
 temporary store), then runs ``--clients`` threads that each send, one after another,
 requests drawn at random from a fixed mix: every bundled named query that needs no binding
 (``POST /sparql``), ``GET /network.json``, the linked-data page of a random actor or event
-(``GET /id/...``) and ``GET /graphs``. Reports per kind and overall the p50/p95/p99 latency,
-the answers other than 200 and the errors, and the server's resident memory (start, peak,
-end: growth would be a leak). Not a test: a figure for the notes.
+(``GET /id/...``) and an article's graph (``GET /graphs?graph=...``). Reports per kind and
+overall the p50/p95/p99 latency, the answers other than 200 and the errors, and the
+server's resident memory (start, peak, end: growth would be a leak). Not a test: a figure for the notes.
 """
 
 from __future__ import annotations
@@ -117,7 +117,14 @@ def main(argv: list[str] | None = None) -> dict:
             text = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s a ?type } } LIMIT 5000"
             ids = [str(row[0]) for row in api.query(text=text, store=store)]
             pages = ["/id/" + iri.split("/id/", 1)[1] for iri in ids if "/id/" in iri]
-            mix += [("network", "/network.json"), ("graphs", "/graphs")]
+            from diplograph.rdf import iris
+
+            docs = sorted({row["doc"] for row in api.entities(store=store)})
+            mix += [("network", "/network.json")]
+            mix += [  # Graph Store GET of an article's graph
+                ("graph", "/graphs?" + urllib.parse.urlencode({"graph": iris.graph_iri(doc)}))
+                for doc in docs[:10]
+            ]
             results: dict[str, list[tuple[int, float]]] = {}
             lock = threading.Lock()
             stop = time.perf_counter() + args.seconds

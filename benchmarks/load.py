@@ -8,7 +8,8 @@ requests drawn at random from a fixed mix: every bundled named query that needs 
 (``POST /sparql``), ``GET /network.json``, the linked-data page of a random actor or event
 (``GET /id/...``) and an article's graph (``GET /graphs?graph=...``). Reports per kind and
 overall the p50/p95/p99 latency, the answers other than 200 and the errors, and the
-server's resident memory (start, peak, end: growth would be a leak). Not a test: a figure for the notes.
+server's resident memory (start, peak, end: growth would be a leak). Not a test: a figure
+for the notes.
 """
 
 from __future__ import annotations

@@ -273,3 +273,14 @@ def test_w3id_rule_reader_is_not_vacuous(rules) -> None:
     answer = rewrite(rules, "ontology", {"HTTP_ACCEPT": "application/rdf+xml, text/html"})
     assert answer is not None and answer[1].endswith("/ontology.owl")
     assert len(rules) >= 8
+
+
+def test_serve_pages_link_ontology_terms_to_the_ontology_page(served) -> None:
+    """An /id/ page links the classes and properties it shows to /ontology#Term, here."""
+    status, _headers, body = http(served + "/id/person/zhao-leji", headers={"Accept": BROWSER})
+    assert status == 200
+    targets = set(re.findall(r'href="/ontology#(\w+)"', body.decode()))
+    assert {"Person", "state"} <= targets
+    _status, _headers, page = http(served + "/ontology", headers={"Accept": BROWSER})
+    assert all(f'<section id="{name}">' in page.decode() for name in targets)
+    assert 'href="https://w3id.org/diplograph/ontology#' not in body.decode()

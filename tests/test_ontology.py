@@ -16,7 +16,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
 ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "diplomacy.ttl"
@@ -678,10 +678,24 @@ def dev_export(tmp_path_factory) -> Path:
     for args in (
         ["build", str(DEV_CORPUS), "--store", str(store)],
         ["export", "--store", str(store), "-o", str(output)],
+        ["export", "--store", str(store), "-o", str(output.with_suffix(".nq"))],
     ):
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 0, result.output
     return output
+
+
+@pytest.mark.model
+def test_shapes_accept_raw_dev_export_nquads_merged(shapes: Graph, dev_export: Path) -> None:
+    """The N-Quads export (one graph per article), read as one graph: the union of them."""
+    dataset = Dataset()
+    dataset.parse(dev_export.with_suffix(".nq"), format="nquads")
+    merged = Graph()
+    for subject, predicate, value, _graph in dataset.quads():
+        merged.add((subject, predicate, value))
+    assert len(merged) == len(Graph().parse(dev_export, format="turtle"))
+    conforms, _results, text = _validate(merged, shapes)
+    assert conforms, text
 
 
 @pytest.mark.model

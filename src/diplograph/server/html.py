@@ -108,6 +108,7 @@ def frame(title: str, body: str, *, head: str = "") -> bytes:
   <a class="brand" href="/">diplograph</a>
   <nav>
     <a href="/">Query</a>
+    <a href="/ontology" title="The diplograph ontology">Ontology</a>
     <a href="/sparql?format=turtle" title="SPARQL service description">/sparql</a>
   </nav>
 </header>

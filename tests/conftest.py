@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
+import re
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -67,6 +72,41 @@ def running(store, **options):
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@contextlib.contextmanager
+def serving(*args: str):
+    """``diplograph serve ARGS --port 0`` in its own process; yields its base URL, then stops
+    it (a real deployment: an abandoned query cannot hold the test process's CPU)."""
+    command = [sys.executable, "-m", "diplograph.cli", "serve", *args, "--port", "0"]
+    process = subprocess.Popen(
+        command, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+    )
+    try:
+        yield _wait_for_url(process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+def _wait_for_url(process: subprocess.Popen) -> str:
+    deadline = time.monotonic() + 60
+    lines = []
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            break
+        lines.append(line)
+        found = re.search(r"on (http://127\.0\.0\.1:\d+)", line)
+        if found:
+            threading.Thread(target=process.stderr.read, daemon=True).start()  # keep draining
+            return found.group(1)
+    raise AssertionError("the server did not start:\n" + "".join(lines))
 
 
 @pytest.fixture(scope="session")

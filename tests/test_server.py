@@ -9,11 +9,9 @@ tests true.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -27,7 +25,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.compare import graph_diff, isomorphic
 from rdflib.namespace import RDF, SKOS
 
-from conftest import running
+from conftest import running, serving
 from diplograph.errors import DiplographError
 from diplograph.server import guard, make_server, open_store, with_folder
 from diplograph.server.errors import Refusal
@@ -538,22 +536,7 @@ def test_server_timeout_answers_503_and_keeps_serving(tmp_path):
     The server runs as ``diplograph serve`` in its own process: the abandoned evaluation
     cannot be stopped (see server/runner.py) and would keep a CPU busy for minutes.
     """
-    command = [
-        sys.executable,
-        "-m",
-        "diplograph.cli",
-        "serve",
-        str(GRAPH),
-        "--port",
-        "0",
-        "--timeout",
-        "1",
-    ]
-    process = subprocess.Popen(
-        command, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
-    )
-    try:
-        url = _wait_for_url(process)
+    with serving(str(GRAPH), "--timeout", "1") as url:
         huge = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
         started = time.monotonic()
         status, _, body = get_query(url, huge)
@@ -563,29 +546,6 @@ def test_server_timeout_answers_503_and_keeps_serving(tmp_path):
         status, _, body = get_query(url, PERSONS, "text/csv")
         assert status == 200 and b"Zhao Leji" in body
         assert time.monotonic() - started < 3
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
-
-
-def _wait_for_url(process) -> str:
-    deadline = time.monotonic() + 60
-    lines = []
-    while time.monotonic() < deadline:
-        line = process.stderr.readline()
-        if not line:
-            break
-        lines.append(line)
-        found = re.search(r"on (http://127\.0\.0\.1:\d+)", line)
-        if found:
-            threading.Thread(target=process.stderr.read, daemon=True).start()  # keep draining
-            return found.group(1)
-    raise AssertionError("the server did not start:\n" + "".join(lines))
 
 
 def test_server_binds_loopback_by_default():

@@ -37,7 +37,7 @@ class Messages:
     S011 = "the request body is {size} bytes; the limit is {limit} bytes"
     S012 = "give a query: {path}?query=SPARQL (GET) or a POST with query= or update="
     S013 = "{detail}"
-    S014 = "{path}: no such page; try / (query page), /sparql, /graphs or /id/..."
+    S014 = "{path}: no such page; try / (query page), /sparql, /graphs, /id/... or /ontology"
     S015 = "no graph named <{iri}> on this server"
     S016 = "nothing is known about <{iri}> on this server"
     S017 = "the store cannot be written ({detail})"

@@ -9,6 +9,8 @@ Routes:
                                 application/sparql-update
     GET  /graphs?graph=IRI      Graph Store Protocol (also ?default); PUT, POST, DELETE
     GET  /id/PATH               linked data for https://w3id.org/diplograph/id/PATH
+    GET  /ontology              the ontology, https://w3id.org/diplograph/ontology (also
+                                /ontology/VERSION and /ontology.ttl, .owl, .jsonld, .nt, .html)
     GET  /network.json          nodes and edges for the picture (?from, ?to, ?undated)
     OPTIONS *                   CORS preflight
 """
@@ -27,6 +29,7 @@ from diplograph import __version__
 from diplograph.server.errors import Refusal
 from diplograph.server.html import HTML_TYPE, POLICY
 from diplograph.server.network import CATEGORIES, network_response
+from diplograph.server.ontology import is_ontology_path, ontology_response
 from diplograph.server.response import Response, text
 
 log = logging.getLogger("diplograph.server")
@@ -146,6 +149,10 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/id/") and len(path) > 4:
             return self.server.pages.resource(
                 path[4:], accept=self.headers.get("Accept"), wanted=params.get("format", [])
+            )
+        if is_ontology_path(path):
+            return ontology_response(
+                path, accept=self.headers.get("Accept"), wanted=params.get("format", [])
             )
         if path in {"/", "/index.html"}:
             return self._index()

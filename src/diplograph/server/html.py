@@ -6,7 +6,7 @@ from html import escape
 
 import pyoxigraph as ox
 
-from diplograph.vocab import DGR, PREFIXES
+from diplograph.vocab import DGR, ONTOLOGY_IRI, PREFIXES
 
 LOCAL = str(DGR)
 _NAMESPACES = sorted(((str(ns), name) for name, ns in PREFIXES.items()), key=lambda p: -len(p[0]))
@@ -24,8 +24,17 @@ def esc(value: object) -> str:
 
 
 def href(iri: str) -> str:
-    """Where a link to ``iri`` goes: this server's page for the project's IRIs."""
-    return "/id/" + iri[len(LOCAL) :] if iri.startswith(LOCAL) else iri
+    """Where a link to ``iri`` goes: this server's page for the project's IRIs, and its
+    ontology page (anchored at the term) for the ontology's.
+
+    >>> href("https://w3id.org/diplograph/ontology#Meeting")
+    '/ontology#Meeting'
+    """
+    if iri.startswith(LOCAL):
+        return "/id/" + iri[len(LOCAL) :]
+    if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "#"):
+        return "/ontology" + iri[len(ONTOLOGY_IRI) :]
+    return iri
 
 
 def compact(iri: str) -> str:
@@ -49,7 +58,7 @@ def link(iri: str, label: str | None = None) -> str:
     '<code>javascript:alert(1)</code>'
     """
     text = label if label else compact(iri)
-    if iri.startswith(LOCAL):
+    if href(iri) != iri:
         return f'<a href="{esc(href(iri))}" title="{esc(iri)}">{esc(text)}</a>'
     if not iri.lower().startswith(("http://", "https://")):
         return f"<code>{esc(text)}</code>"
@@ -99,6 +108,7 @@ def frame(title: str, body: str, *, head: str = "") -> bytes:
   <a class="brand" href="/">diplograph</a>
   <nav>
     <a href="/">Query</a>
+    <a href="/ontology" title="The diplograph ontology">Ontology</a>
     <a href="/sparql?format=turtle" title="SPARQL service description">/sparql</a>
   </nav>
 </header>

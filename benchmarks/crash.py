@@ -1,4 +1,5 @@
-"""Crash safety, measured: ``kill -9`` at random moments of ``build --store`` and ``remove``.
+"""Crash safety, measured: ``kill -9`` at random moments of ``build --store``, ``remove``
+and ``push``.
 
     python benchmarks/crash.py [--trials N] [--articles K] [--seed S] [--corpus FILE.jsonl]
 
@@ -13,7 +14,9 @@ user would find it:
 - every article graph it holds equals that article's graph in a clean build (no partial
   article), and the default graph (the merge) equals the union of the article graphs;
 - ``remove`` of several ids took all of them or none;
-- the same command run again leaves a store identical, quad for quad, to a clean one.
+- the same command run again leaves a store identical, quad for quad, to a clean one;
+- a push (to an ``oxigraph serve`` started here, when the ``oxigraph`` binary is installed)
+  killed midway and run again leaves every article graph on the server equal to the store's.
 
 Prints one line per trial and a JSON summary. Not a test: a figure for the notes.
 """
@@ -27,10 +30,14 @@ import random
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,6 +112,8 @@ if kind == "build":
 print("ready", flush=True)
 if kind == "build":
     api.build([Path(rest[0])], store=store)
+elif kind == "push":
+    api.push(store=store, remote=api.Remote(rest[0]), batch_size=500)
 elif rest:
     api.remove(rest, store=store)
 """
@@ -165,9 +174,28 @@ def main(argv: list[str] | None = None) -> dict:
             "partial_remove": 0,
             "not_yet_a_store": 0,
         }
+        server = start_oxigraph(work / "oxigraph")
+        if server is not None:
+            summary["push_s"] = round(timed(["push", str(reference), server.gsp]), 2)
+        kinds = ["build", "build", "remove"] + (["push"] if server is not None else [])
         for trial in range(args.trials):
-            kind = "build" if trial % 3 != 2 else "remove"
+            kind = kinds[trial % len(kinds)]
             target = work / f"trial-{trial}"
+            if kind == "push":
+                delay = random.uniform(0, summary["push_s"])
+                server.wipe()
+                killed, _ = run_killed(["push", str(reference), server.gsp], delay)
+                timed(["push", str(reference), server.gsp])
+                rerun_wrong = server.differences(clean)
+                summary["trials"] += 1
+                summary["killed"] += killed
+                summary["bad_after_rerun"] += bool(rerun_wrong)
+                print(
+                    f"{trial:3d} push   kill at {delay:6.3f} s "
+                    f"({'killed' if killed else 'done'}): {'; '.join(rerun_wrong) or 'ok'}",
+                    flush=True,
+                )
+                continue
             if kind == "build":
                 delay = random.uniform(0, build_seconds)
                 operation = ["build", str(target), str(corpus)]
@@ -202,8 +230,70 @@ def main(argv: list[str] | None = None) -> dict:
                 flush=True,
             )
             shutil.rmtree(target, ignore_errors=True)
+        if server is not None:
+            server.stop()
     print(json.dumps(summary))
     return summary
+
+
+class Oxigraph:
+    """An ``oxigraph serve`` process to push to (its Graph Store at ``/store``)."""
+
+    def __init__(self, binary: str, folder: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.base = f"http://127.0.0.1:{port}"
+        self.gsp = self.base + "/store"
+        command = [binary, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(self.base + "/query?query=ASK%7B%7D", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("oxigraph serve did not start")
+
+    def wipe(self) -> None:
+        data = urllib.parse.urlencode({"update": "DROP ALL"}).encode()
+        urllib.request.urlopen(self.base + "/update", data=data, timeout=60).read()
+
+    def graph(self, name: str) -> frozenset[str]:
+        import pyoxigraph as ox
+
+        url = self.gsp + "?" + urllib.parse.urlencode({"graph": name})
+        call = urllib.request.Request(url, headers={"Accept": "application/n-triples"})
+        with urllib.request.urlopen(call, timeout=60) as answer:
+            body = answer.read()
+        return _lines(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+
+    def differences(self, clean: dict) -> list[str]:
+        """How the server's article graphs differ from a clean store's."""
+        wrong = []
+        for name, triples in clean["graphs"].items():
+            try:
+                held = self.graph(name)
+            except urllib.error.HTTPError as exc:
+                wrong.append(f"{name}: HTTP {exc.code}")
+                continue
+            if held != triples:
+                wrong.append(f"{name}: {len(held)} triples of {len(triples)}")
+        return wrong
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def start_oxigraph(folder: Path) -> Oxigraph | None:
+    """An Oxigraph server for the push trials, or None (no push trials) without the binary."""
+    binary = shutil.which("oxigraph") or shutil.which(
+        "oxigraph", path=str(Path(sys.executable).parent)
+    )
+    return Oxigraph(binary, folder) if binary else None
 
 
 def api_graph(doc_id: str) -> str:

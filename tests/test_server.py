@@ -524,6 +524,8 @@ def test_server_network_limit_cuts_to_the_busiest(base, oracle):
         ("limit=-3", "limit"),
         ("limit=ten", "limit"),
         ("limit=2.5", "limit"),
+        ("limit=%C2%B2", "limit"),
+        ("limit=99999999999", "limit"),
     ],
 )
 def test_server_network_refuses_bad_parameters(base, params, word):

@@ -40,7 +40,8 @@ CATEGORIES = (
 #: actors the picture shows by default, and at most (``limit``)
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_COUNT = re.compile(r"[0-9]{1,6}")
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def window(
         count = DEFAULT_LIMIT
     else:
         text = str(limit).strip()
-        if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+        if not _COUNT.fullmatch(text) or not 1 <= int(text) <= MAX_LIMIT:
             raise Refusal(400, "S021", value=str(limit), most=MAX_LIMIT)
         count = int(text)
     return Window(first, last, undated, count)
@@ -111,6 +112,13 @@ def _period(period: Window) -> str:
     return f"{optional}\n  {_SPAN}\n  FILTER (!BOUND(?date) || {overlaps})"
 
 
+def counting_query(period: Window) -> str:
+    """The query that counts the events of ``period`` by source, target and category."""
+    return re.sub(
+        r"(?m)^\s*#\{period\}\s*$", lambda _: "  " + _period(period), internal_query("network")
+    )
+
+
 def _labels(nodes: Iterable[str]) -> str:
     """The labels-and-kinds query for ``nodes`` (IRIs the store gave)."""
     values = "VALUES ?node { " + " ".join(f"<{iri}>" for iri in nodes) + " }"
@@ -128,10 +136,7 @@ def network(endpoint: Endpoint, period: Window | None = None) -> dict:
     the nodes; the answer holds ``limit`` (at most ``MAX_LIMIT``) actors and their edges.
     """
     period = period or Window()
-    text = re.sub(
-        r"(?m)^\s*#\{period\}\s*$", lambda _: "  " + _period(period), internal_query("network")
-    )
-    counted = endpoint.select(text)
+    counted = endpoint.select(counting_query(period))
     rows = [
         (row["source"].value, row["target"].value, row["category"].value, row)
         for row in records(counted)

@@ -343,11 +343,12 @@
     for (const category of data.categories) {
       const marker = svg("marker", {
         id: `arrow-${category.name}`, viewBox: "0 0 10 10", refX: "9", refY: "5",
-        markerWidth: "6", markerHeight: "6", orient: "auto-start-reverse",
+        markerWidth: "10", markerHeight: "10", markerUnits: "userSpaceOnUse", orient: "auto-start-reverse",
       }, defs);
       svg("path", { d: "M0,0 L10,5 L0,10 z", fill: colour(category.name) }, marker);
     }
     const radius = (node) => 6 + 12 * node.weight;
+    const heaviest = Math.max(1, ...data.edges.map((edge) => edge.events));
     const edgeLayer = svg("g", { class: "edges" }, picture);
     const nodeLayer = svg("g", { class: "nodes" }, picture);
 
@@ -375,7 +376,7 @@
           class: "edge",
           d: `M${from.x.toFixed(1)},${from.y.toFixed(1)} Q${c.x.toFixed(1)},${c.y.toFixed(1)} ${end.x.toFixed(1)},${end.y.toFixed(1)}`,
           stroke: colour(edge.category),
-          "stroke-width": Math.min(2 + 1.3 * Math.log2(edge.events), 9).toFixed(1),
+          "stroke-width": (1.5 + 4.5 * Math.sqrt(edge.events / heaviest)).toFixed(1),
           "marker-end": `url(#arrow-${edge.category})`,
           "data-source": edge.source,
           "data-target": edge.target,

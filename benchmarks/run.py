@@ -354,7 +354,7 @@ def _engine_ms(store, text: str, repeats: int) -> float:
     """Median milliseconds for pyoxigraph to answer ``text`` on ``store``, rows read."""
     from diplograph.query import _prefixes
 
-    prefixes = {prefix: str(namespace) for prefix, namespace in _prefixes().items()}
+    prefixes = _prefixes()
     runs = []
     for _ in range(repeats + 1):
         start = time.perf_counter()

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from diplograph import __version__
 from diplograph.cli import app
 from diplograph.export import ENTITY_COLUMNS, EVENT_COLUMNS
-from diplograph.query import named_queries
+from diplograph.query import named_queries, named_query, open_graph, query_store, run_query
 from diplograph.rdf.io import read_graphs
 
 DATA = Path(__file__).parent / "data" / "cli"
@@ -504,3 +504,30 @@ def test_reading_commands_do_not_load_spacy(example_store, tmp_path, args):
         # a table of a query on a store: Oxigraph answers, rdflib's SPARQL stays unloaded (its
         # result writers, for --format json or csv, load it)
         assert "rdflib.plugins.sparql.parser" not in loaded and "oxrdflib" not in loaded
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *(named_query(name) for name in named_queries() if name != "actor"),
+        "ASK { ?s a dgo:Person }",
+        "CONSTRUCT { ?s skos:prefLabel ?o } WHERE { ?s skos:prefLabel ?o }",
+    ],
+)
+def test_query_store_answers_as_the_store_dataset(example_store, text):
+    """``query --store`` runs on pyoxigraph (``query_store``): the same rows as through the
+    store's rdflib Dataset, and the same prefixes known."""
+    dataset = open_graph(store=example_store)
+    try:
+        through_rdflib = run_query(dataset, text)
+    finally:
+        dataset.close()
+    direct = query_store(example_store, text)
+    assert direct.type == through_rdflib.type
+    if direct.type == "SELECT":
+        assert direct.vars == through_rdflib.vars and direct.bindings == through_rdflib.bindings
+        assert direct.bindings
+    elif direct.type == "ASK":
+        assert direct.askAnswer is through_rdflib.askAnswer is True
+    else:
+        assert set(direct.graph) == set(through_rdflib.graph) and len(direct.graph) > 0

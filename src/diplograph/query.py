@@ -214,14 +214,13 @@ def query_store(path: str | Path, text: str, bindings: dict[str, str] | None = N
     """
     from diplograph.rdf.store import reading
 
-    prefixes = {prefix: str(namespace) for prefix, namespace in _prefixes().items()}
     with reading(path) as store:
-        return _run_on_store(store, text, bindings or {}, prefixes)
+        return _run_on_store(store, text, bindings or {}, _prefixes())
 
 
-def _prefixes() -> dict:
+def _prefixes() -> dict[str, str]:
     """The prefixes a query on a store may use undeclared: those of ``open_graph``'s Dataset."""
-    return dict(bind_prefixes(Graph()).namespaces())
+    return {prefix: str(namespace) for prefix, namespace in bind_prefixes(Graph()).namespaces()}
 
 
 def _run_on_oxigraph(dataset: Dataset, text: str, bindings: dict[str, str]) -> Result:

@@ -95,21 +95,25 @@ def _day(value: str | None, param: str) -> str | None:
 
 
 #: the date of an event as a period: a day, or the first and last days of a month or a year
-_SPAN = """BIND (STR(?date) AS ?day)
-  BIND (SUBSTR(CONCAT(?day, "-01-01"), 1, 10) AS ?first)
-  BIND (SUBSTR(CONCAT(?day, SUBSTR("-12-31", STRLEN(?day) - 3)), 1, 10) AS ?last)"""
+_SPAN = (
+    'BIND (STR(?date) AS ?day) BIND (SUBSTR(CONCAT(?day, "-01-01"), 1, 10) AS ?first) '
+    'BIND (SUBSTR(CONCAT(?day, SUBSTR("-12-31", STRLEN(?day) - 3)), 1, 10) AS ?last)'
+)
 
 
 def _period(period: Window) -> str:
-    """The patterns that keep the events of ``period`` (its dates checked by ``window``)."""
+    """The patterns that keep the events of ``period`` (its dates checked by ``window``): an
+    event counts when one of its dates overlaps the period, or, if ``undated``, it has none."""
     overlaps = f'?first <= "{period.end}" && ?last >= "{period.start}"'
     everything = (period.start, period.end) == (Window.start, Window.end)
-    if everything:
-        return "" if period.undated else "?event dgo:date ?date ."
+    if everything and period.undated:
+        return ""
     if not period.undated:
-        return f"?event dgo:date ?date .\n  {_SPAN}\n  FILTER ({overlaps})"
-    optional = "OPTIONAL { ?event dgo:date ?date }"
-    return f"{optional}\n  {_SPAN}\n  FILTER (!BOUND(?date) || {overlaps})"
+        inside = "?event dgo:date ?date ." + ("" if everything else f" {_SPAN} FILTER ({overlaps})")
+        return f"{{ SELECT DISTINCT ?event WHERE {{ {inside} }} }}"
+    keep = f"(MAX(IF({overlaps}, 1, 0)) AS ?keep)"
+    dated = f"SELECT ?event {keep} WHERE {{ ?event dgo:date ?date . {_SPAN} }} GROUP BY ?event"
+    return f"OPTIONAL {{ {dated} }} FILTER (!BOUND(?keep) || ?keep = 1)"
 
 
 def counting_query(period: Window) -> str:

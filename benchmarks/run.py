@@ -19,6 +19,16 @@ a parse in a fresh process, the two sides of a pair run back to back, their orde
   (the graphs of the corpus's articles, replicated under new document and event IRIs), as
   bundled: the lists answer their first page (``query_all_ms`` in the details: every row).
 
+Beside them, on the same store (``details.serving``, and ``--serving-only`` measures just
+these and the queries, without the build measurements):
+
+- ``cli_wall_ms``: the wall time of ``diplograph --help`` and of
+  ``diplograph query --store S --named who-met-whom`` in a fresh process, next to the
+  engine's time for the same query text on pyoxigraph (``engine_ms``) and a bare
+  ``python -c pass`` (``python_ms``): what the command adds is start-up;
+- ``network_ms``: ``GET /network.json``'s work (``server.network.network``) for all of time
+  and for a three-month window, next to the engine's time for its counting query.
+
 It prints a table, then one JSON line with those keys. Not a test: numbers on a shared
 machine move; read them as benchmarks/README.md says.
 """
@@ -56,6 +66,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, help="runs per measurement (median taken)")
     parser.add_argument("--model", help="spaCy pipeline (default: diplograph's)")
     parser.add_argument("--query-triples", type=int, default=QUERY_TRIPLES)
+    parser.add_argument(
+        "--serving-only",
+        action="store_true",
+        help="only the store's figures: named queries, CLI start-up, /network.json",
+    )
     parser.add_argument("--child", choices=["spacy", "spacy-sets", "build"], help=argparse.SUPPRESS)
     parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
@@ -319,6 +334,115 @@ def query_times(store: Path, repeats: int) -> dict[str, float]:
     return times
 
 
+#: the CLI start-up measured: what ``diplograph query --store S --named NAME`` runs
+CLI_QUERY = "who-met-whom"
+#: the window of the windowed /network.json figure
+NETWORK_WINDOW = ("2024-01-01", "2024-03-31")
+
+
+def _wall_ms(command: list[str], repeats: int) -> float:
+    """Median wall milliseconds of ``command`` in a fresh process (one warm-up run first)."""
+    runs = []
+    for _ in range(repeats + 1):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        runs.append((time.perf_counter() - start) * 1000)
+    return statistics.median(runs[1:])
+
+
+def _engine_ms(store, text: str, repeats: int) -> float:
+    """Median milliseconds for pyoxigraph to answer ``text`` on ``store``, rows read."""
+    from diplograph.query import _prefixes
+
+    prefixes = _prefixes()
+    runs = []
+    for _ in range(repeats + 1):
+        start = time.perf_counter()
+        for _row in store.query(text, prefixes=prefixes):
+            pass
+        runs.append((time.perf_counter() - start) * 1000)
+    return statistics.median(runs[1:])
+
+
+def serving_times(store: Path, repeats: int) -> dict:
+    """CLI start-up and ``/network.json`` on ``store``, each beside the raw engine's time for
+    the same query text, in the same run (medians of ``repeats``, milliseconds)."""
+    from diplograph.query import named_query
+    from diplograph.server import Settings, with_folder
+    from diplograph.server.network import counting_query, network, window
+    from diplograph.server.sparql import Endpoint
+
+    cli = [sys.executable, "-c", "from diplograph.cli import app; app()"]
+    walls = {
+        "python": _wall_ms([sys.executable, "-c", "pass"], repeats),
+        "help": _wall_ms([*cli, "--help"], repeats),
+        "query": _wall_ms([*cli, "query", "--store", str(store), "--named", CLI_QUERY], repeats),
+    }
+    windows = {"all": window(), "window": window(*NETWORK_WINDOW)}
+
+    def measure(opened) -> dict:
+        endpoint = Endpoint(opened, Settings(timeout=60.0))
+        times = {"engine_query": _engine_ms(opened, named_query(CLI_QUERY), repeats)}
+        for name, period in windows.items():
+            runs = []
+            for _ in range(repeats + 1):
+                start = time.perf_counter()
+                answer = network(endpoint, period)
+                runs.append((time.perf_counter() - start) * 1000)
+            times[f"network_{name}"] = statistics.median(runs[1:])
+            times[f"network_{name}:nodes"] = len(answer["nodes"])
+            times[f"network_{name}:edges"] = len(answer["edges"])
+            text = counting_query(period)
+            times[f"engine_network_{name}"] = _engine_ms(opened, text, repeats)
+        return times
+
+    times = with_folder(store, measure)
+    return {
+        "cli_wall_ms": {name: round(ms, 1) for name, ms in walls.items()},
+        "cli_engine_ms": round(times["engine_query"], 1),
+        "network_ms": {name: round(times[f"network_{name}"], 1) for name in windows},
+        "network_engine_ms": {name: round(times[f"engine_network_{name}"], 1) for name in windows},
+        "network_size": {
+            name: [times[f"network_{name}:nodes"], times[f"network_{name}:edges"]]
+            for name in windows
+        },
+    }
+
+
+def serving_rows(serving: dict, triples: int) -> list[tuple]:
+    """The table rows of ``serving_times``: each figure beside the engine's."""
+    walls, engine = serving["cli_wall_ms"], serving["cli_engine_ms"]
+    rows = [
+        (
+            "cli_wall_ms --help",
+            walls["help"],
+            "",
+            f"fresh process; bare python -c pass {walls['python']} ms",
+        ),
+        (
+            f"cli_wall_ms query {CLI_QUERY}",
+            walls["query"],
+            "< 500",
+            f"engine {engine} ms for the same text ({walls['query'] / max(engine, 0.1):.1f}x), "
+            f"{triples} triples",
+        ),
+    ]
+    for name, ms in serving["network_ms"].items():
+        raw = serving["network_engine_ms"][name]
+        nodes, edges = serving["network_size"][name]
+        period = "all of time" if name == "all" else "..".join(NETWORK_WINDOW)
+        rows.append(
+            (
+                f"network_ms {name}",
+                ms,
+                "< 1000",
+                f"{period}: {nodes} actors, {edges} edges; engine {raw} ms for its count "
+                f"({ms / max(raw, 0.1):.2f}x)",
+            )
+        )
+    return rows
+
+
 # --- the run -----------------------------------------------------------------------------------
 
 
@@ -336,6 +460,11 @@ def main(argv: list[str] | None = None) -> dict:
     model = args.model or DEFAULT_MODEL
     began = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="diplograph-bench-"))
+    if args.serving_only:
+        try:
+            return serve_only(args, model, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     try:
         results = run(args, model, work)
     finally:
@@ -343,6 +472,28 @@ def main(argv: list[str] | None = None) -> dict:
     results["seconds"] = round(time.perf_counter() - began, 1)
     print_table(results)
     print(json.dumps({key: results[key] for key in KEYS} | {"details": results["details"]}))
+    return results
+
+
+def serve_only(args: argparse.Namespace, model: str, work: Path) -> dict:
+    """``--serving-only``: the large store's named queries, CLI start-up and network."""
+    extractions = extractions_of(source_articles(args.corpus), model)
+    store, triples, _ = large_store(extractions, args.query_triples, work)
+    repeats = max(3, args.repeats)
+    queries = query_times(store, repeats)
+    serving = serving_times(store, repeats)
+    rows = [
+        (f"query_p50_ms {name}", round(ms, 1), "", f"{queries[f'{name}:rows']} rows")
+        for name, ms in queries.items()
+        if ":" not in name
+    ]
+    rows += serving_rows(serving, triples)
+    print(f"diplograph serving benchmarks, {triples} triples, median of {repeats}")
+    for name, value, target, how in rows:
+        print(f"{name:<34} {value:>9}  {target:<8} {how}")
+    results = {"query_p50_ms": {k: round(v, 1) for k, v in queries.items() if ":" not in k}}
+    results |= {"serving": serving, "article_triples": triples}
+    print(json.dumps(results))
     return results
 
 
@@ -399,6 +550,7 @@ def run(args: argparse.Namespace, model: str, work: Path) -> dict:
     log(f"queries: a store of at least {args.query_triples} triples")
     store, article_triples, store_quads = large_store(extractions, args.query_triples, work)
     queries = query_times(store, max(3, args.repeats))
+    serving = serving_times(store, max(3, args.repeats))
 
     spacy1 = median(words / s["seconds"] for s, _ in pairs[1])
     spacy2 = median(words / s["seconds"] for s, _ in pairs[2])
@@ -451,6 +603,8 @@ def run(args: argparse.Namespace, model: str, work: Path) -> dict:
             # the paged lists with every row (--all): what a page saves
             "query_all_ms": {k[:-4]: round(v, 1) for k, v in queries.items() if k.endswith(":all")},
             "query_all_rows": {k[:-9]: v for k, v in queries.items() if k.endswith(":all:rows")},
+            # CLI start-up and /network.json, each beside the engine's time (serving_times)
+            "serving": serving,
         },
     }
 
@@ -519,6 +673,7 @@ def print_table(results: dict) -> None:
                 f"{details['query_rows'][name]} rows{every}, {store['article_triples']} triples",
             )
         )
+    rows += serving_rows(details["serving"], store["article_triples"])
     print(
         f"diplograph benchmarks, {details['date']}, {details['machine']}, "
         f"{details['articles']} articles ({details['words']} words), "

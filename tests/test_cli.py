@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from diplograph import __version__
 from diplograph.cli import app
 from diplograph.export import ENTITY_COLUMNS, EVENT_COLUMNS
-from diplograph.query import named_queries
+from diplograph.query import named_queries, named_query, open_graph, query_store, run_query
 from diplograph.rdf.io import read_graphs
 
 DATA = Path(__file__).parent / "data" / "cli"
@@ -435,3 +435,99 @@ def test_build_with_two_processes_gives_the_same_graph(built, tmp_path):
     failed = cli("build", files["date"], "-o", tmp_path / "out" / "bad.nq", "--jobs", "2")
     assert "dated.jsonl:3" in one_error_line(failed.exit_code, failed.stderr)
     assert not (tmp_path / "out").exists()
+
+
+#: what the commands that only read a graph must not load: the language stage, and rdflib's
+#: SPARQL parser (through oxrdflib) for a query on a store, which runs on Oxigraph
+NOT_FOR_READING = ("spacy", "thinc", "diplograph.nlp.extract")
+_MODULES_AFTER = """
+import sys
+from diplograph.cli import app
+sys.argv = ["diplograph", *sys.argv[1:]]
+try:
+    app()
+except SystemExit as exc:
+    if exc.code:
+        raise
+print("\\n".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+@pytest.fixture(scope="module")
+def example_store(tmp_path_factory) -> Path:
+    """A store holding the committed example graph (no spaCy needed to make it)."""
+    import pyoxigraph as ox
+
+    from diplograph.rdf.store import with_writer, write_graph
+
+    example = Path(__file__).parents[1] / "graphs" / "zhao-leji-pyongyang.ttl"
+    name = ox.NamedNode("https://w3id.org/diplograph/id/graph/zhao-leji-pyongyang")
+    lines = ox.serialize(ox.parse(path=example), format=ox.RdfFormat.N_TRIPLES).decode()
+    path = tmp_path_factory.mktemp("example") / "store"
+    with_writer(path, lambda store: write_graph(store, name, lines))
+    return path
+
+
+def _modules_loaded_by(*args: object, cwd: Path) -> set[str]:
+    run = subprocess.run(
+        [sys.executable, "-c", _MODULES_AFTER, *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")},
+    )
+    assert run.returncode == 0, run.stderr
+    return set(run.stderr.split())
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("query", "--named", "who-met-whom"),
+        ("query", "--named", "actor", "--bind", "name=Zhao Leji", "--format", "json"),
+        ("query", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "--format", "csv"),
+        ("events",),
+        ("entities", "--format", "csv"),
+        ("export", "--format", "nq"),
+        ("--help",),
+        ("serve", "--help"),
+    ],
+)
+def test_reading_commands_do_not_load_spacy(example_store, tmp_path, args):
+    store = [] if "--help" in args else ["--store", example_store]
+    loaded = _modules_loaded_by(*args, *store, cwd=tmp_path)
+    assert "diplograph.cli" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in NOT_FOR_READING or m in NOT_FOR_READING}
+    if args[0] == "query" and "--format" not in args:
+        # a table of a query on a store: Oxigraph answers, rdflib's SPARQL stays unloaded (its
+        # result writers, for --format json or csv, load it)
+        assert "rdflib.plugins.sparql.parser" not in loaded and "oxrdflib" not in loaded
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *(named_query(name) for name in named_queries() if name != "actor"),
+        "ASK { ?s a dgo:Person }",
+        "CONSTRUCT { ?s skos:prefLabel ?o } WHERE { ?s skos:prefLabel ?o }",
+    ],
+)
+def test_query_store_answers_as_the_store_dataset(example_store, text):
+    """``query --store`` runs on pyoxigraph (``query_store``): the same rows as through the
+    store's rdflib Dataset, and the same prefixes known."""
+    dataset = open_graph(store=example_store)
+    try:
+        through_rdflib = run_query(dataset, text)
+    finally:
+        dataset.close()
+    direct = query_store(example_store, text)
+    assert direct.type == through_rdflib.type
+    if direct.type == "SELECT":
+        assert direct.vars == through_rdflib.vars and direct.bindings == through_rdflib.bindings
+        assert direct.bindings
+    elif direct.type == "ASK":
+        assert direct.askAnswer is through_rdflib.askAnswer is True
+    else:
+        assert set(direct.graph) == set(through_rdflib.graph) and len(direct.graph) > 0

@@ -31,6 +31,7 @@ from diplograph.server import guard, make_server, open_store, with_folder
 from diplograph.server.errors import Refusal
 from diplograph.server.formats import GRAPH_FORMATS, RESULT_FORMATS, negotiate
 from diplograph.server.runner import Runner
+from diplograph.vocab import ontology_graph
 
 # SPARQLWrapper hands RDF results to rdflib's deprecated ConjunctiveGraph
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
@@ -437,12 +438,98 @@ def test_server_network_json(base):
     assert status == 200 and data["nodes"] and data["edges"]
     ids = {node["id"] for node in data["nodes"]}
     assert all(edge["source"] in ids and edge["target"] in ids for edge in data["edges"])
+    assert all(edge["events"] >= 1 and edge["href"].startswith("/id/") for edge in data["edges"])
     status, _, body = http(f"{base}/network.json?from=2024-04-01&to=2024-04-30&undated=0")
     dated = json.loads(body)
-    assert 0 < len(dated["edges"]) < len(data["edges"])
-    # a day or month in April 2024, or the year 2024 (a year overlaps the period)
-    assert all(edge["date"][:7] in {"2024-04", "2024"} for edge in dated["edges"])
-    assert http(f"{base}/network.json?from=April")[0] == 400
+    assert status == 200 and 0 < len(dated["edges"]) < len(data["edges"])
+
+
+def _expected_network(graph: Graph, start: str, end: str, undated: bool, limit: int):
+    """/network.json counted the plain way, over the graph file with rdflib: the degrees of
+    the busiest actors, in order, and the edges among them with their events."""
+    categories = {c: str(name) for c, name in ontology_graph().subject_objects(DGO.ploverCategory)}
+    events: dict[tuple[str, str, str], set[str]] = {}
+    for event in set(graph.subjects(DGO.source, None)):
+        days = [str(day) for day in graph.objects(event, DGO.date)]
+        spans = [((day + "-01-01")[:10], (day + "-12-31"[len(day) - 4 :])[:10]) for day in days]
+        if not (any(first <= end and last >= start for first, last in spans) if days else undated):
+            continue
+        kinds = {categories[c] for c in graph.objects(event, RDF.type) if c in categories}
+        for source in graph.objects(event, DGO.source):
+            for target in graph.objects(event, DGO.target):
+                for category in kinds if source != target else ():
+                    events.setdefault((str(source), str(target), category), set()).add(str(event))
+    degrees: dict[str, int] = {}
+    for (source, target, _), found in events.items():
+        degrees[source] = degrees.get(source, 0) + len(found)
+        degrees[target] = degrees.get(target, 0) + len(found)
+    busiest = sorted(degrees, key=lambda actor: (-degrees[actor], actor))[:limit]
+    edges = {key: found for key, found in events.items() if key[0] in busiest and key[1] in busiest}
+    return [(actor, degrees[actor]) for actor in busiest], edges, len(degrees)
+
+
+@pytest.mark.parametrize(
+    ("params", "start", "end", "undated", "limit"),
+    [
+        ("", "0000-01-01", "9999-12-31", True, 50),
+        ("?from=2024-04-01&to=2024-04-30&undated=0", "2024-04-01", "2024-04-30", False, 50),
+        ("?from=2024-04-13&to=2024-04-13", "2024-04-13", "2024-04-13", True, 50),
+        ("?to=2023-12-31&undated=1", "0000-01-01", "2023-12-31", True, 50),
+        ("?undated=0&limit=4", "0000-01-01", "9999-12-31", False, 4),
+        ("?limit=3", "0000-01-01", "9999-12-31", True, 3),
+        ("?limit=1", "0000-01-01", "9999-12-31", True, 1),
+    ],
+)
+def test_server_network_equals_a_count_in_python(base, oracle, params, start, end, undated, limit):
+    status, _, body = http(f"{base}/network.json{params}")
+    assert status == 200, body
+    data = json.loads(body)
+    busiest, edges, actors = _expected_network(oracle, start, end, undated, limit)
+    assert [(node["id"], node["degree"]) for node in data["nodes"]] == busiest
+    assert len(data["nodes"]) == min(limit, actors) and data["actors"] == actors
+    got = {(e["source"], e["target"], e["category"]): e for e in data["edges"]}
+    assert {key: edge["events"] for key, edge in got.items()} == {
+        key: len(found) for key, found in edges.items()
+    }
+    assert all(got[key]["event"] == max(found) for key, found in edges.items())
+    counts = {}
+    for (_, _, category), found in edges.items():
+        counts[category] = counts.get(category, 0) + len(found)
+    assert {c["name"]: c["edges"] for c in data["categories"]} == counts
+    labels = {str(a): str(n) for a, n in oracle.subject_objects(SKOS.prefLabel)}
+    assert all(node["label"] == labels[node["id"]] for node in data["nodes"])
+
+
+def test_server_network_limit_cuts_to_the_busiest(base, oracle):
+    everyone = json.loads(http(f"{base}/network.json?limit=200")[2])
+    assert len(everyone["nodes"]) == everyone["actors"] > 3
+    top = json.loads(http(f"{base}/network.json?limit=3")[2])
+    assert [n["id"] for n in top["nodes"]] == [n["id"] for n in everyone["nodes"]][:3]
+    ids = {node["id"] for node in top["nodes"]}
+    assert top["edges"] and all({e["source"], e["target"]} <= ids for e in top["edges"])
+    assert len(top["edges"]) < len(everyone["edges"])
+
+
+@pytest.mark.parametrize(
+    ("params", "word"),
+    [
+        ("from=April", "from"),
+        ("to=2024-02-30", "to"),
+        ("from=2024-13-01", "from"),
+        ("from=2024-05-01&to=2024-04-01", "after"),
+        ("limit=0", "limit"),
+        ("limit=201", "limit"),
+        ("limit=-3", "limit"),
+        ("limit=ten", "limit"),
+        ("limit=2.5", "limit"),
+        ("limit=%C2%B2", "limit"),
+        ("limit=99999999999", "limit"),
+    ],
+)
+def test_server_network_refuses_bad_parameters(base, params, word):
+    status, _, body = http(f"{base}/network.json?{params}")
+    text = body.decode().strip()
+    assert status == 400 and word in text and "\n" not in text, text
 
 
 # --- safety ---------------------------------------------------------------------------------

@@ -380,7 +380,9 @@ def test_store_bad_third_line_keeps_the_first_two(tmp_path, monkeypatch):
             yield _article(article.id, article.text, MEETING)
 
     monkeypatch.setattr(api_module, "load_pipeline", lambda model: None)
-    monkeypatch.setattr(api_module, "extract_articles", fake_extract)
+    from diplograph.nlp import extract as extract_module  # api imports it when it parses
+
+    monkeypatch.setattr(extract_module, "extract_articles", fake_extract)
     lines = tmp_path / "news.jsonl"
     lines.write_text(
         '{"id": "one", "text": "France met Germany."}\n'

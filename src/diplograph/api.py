@@ -12,14 +12,19 @@ from rdflib import Dataset
 
 from diplograph.errors import DiplographError, error
 from diplograph.export import entity_rows, event_rows
-from diplograph.ingest import read_articles
 from diplograph.model import Article, Extraction
-from diplograph.nlp.extract import extract_articles
 from diplograph.nlp.pipeline import DEFAULT_MODEL, load_pipeline
 from diplograph.propgraph import PG_FORMATS
 from diplograph.push import PushReport, Remote
 from diplograph.push import push as push_graphs
-from diplograph.query import named_query, open_endpoint, open_graph, run_query, with_page
+from diplograph.query import (
+    named_query,
+    open_endpoint,
+    open_graph,
+    query_store,
+    run_query,
+    with_page,
+)
 from diplograph.rdf.build import build_dataset
 from diplograph.rdf.io import atomic_output, output_format, write_dataset
 from diplograph.rdf.store import DEFAULT_STORE
@@ -45,6 +50,8 @@ def extract(
     """
     if jobs > 1 and scheduler:
         raise error("E043")
+    from diplograph.ingest import read_articles
+
     articles = read_articles(inputs, published=published)
     return _extractions(articles, model, jobs, scheduler)
 
@@ -54,6 +61,8 @@ def _extractions(
 ) -> Iterator[Extraction]:
     """What each article says, in input order: parsed here (``jobs`` 1), in ``jobs`` worker
     processes that parse and read (started at this call), or on a Dask cluster."""
+    from diplograph.nlp.extract import extract_articles  # spaCy: only the commands that parse
+
     nlp = load_pipeline(model)  # an unknown model fails here, at the call
     if scheduler:
         from diplograph.distributed import extract_on_dask
@@ -131,6 +140,7 @@ def _build_store(inputs, path, model, published, jobs, scheduler, progress) -> i
     """Articles into the store, each committed on its own. A bad article ends the stream
     where it stands: the pipeline (which reads ahead a batch at a time) still gets the
     articles before it, they are stored, then its error is raised."""
+    from diplograph.ingest import read_articles
     from diplograph.rdf.store import write_articles
 
     articles = read_articles(inputs, published=published)
@@ -225,6 +235,9 @@ def query(
     text = named_query(named, bindings or {}) if named else text or ""
     if offset is not None or limit is not None or all_rows:
         text = with_page(text, offset=offset, limit=limit, all_rows=all_rows)
+    graphs = list(graphs)
+    if endpoint is None and not graphs:  # a store: on Oxigraph, without rdflib's SPARQL
+        return query_store(store or DEFAULT_STORE, text, bindings)
     return _read(graphs, store, lambda dataset: run_query(dataset, text, bindings), endpoint)
 
 

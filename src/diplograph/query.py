@@ -6,12 +6,12 @@ import csv
 import io
 import json
 import re
+import sys
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
 from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef, Variable
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 from rdflib.store import Store
 
@@ -49,7 +49,7 @@ def open_graph(paths: Iterable[str | Path] = (), *, store: str | Path | None = N
         return open_dataset(paths)
     if paths:
         raise error("E029")
-    from diplograph.rdf.store import SnapshotStore
+    from diplograph.rdf.snapshot import SnapshotStore
 
     # default_union=False: queries read the store's default graph, which the store keeps as
     # the merge of its graphs (pyoxigraph 0.5's union repeats a triple once per graph)
@@ -83,9 +83,8 @@ def open_endpoint(url: str, *, user: str | None = None, password: str | None = N
 
 def on_oxigraph(dataset: Dataset) -> bool:
     """Whether ``dataset`` is a store opened by ``open_graph`` (its queries run on Oxigraph)."""
-    from diplograph.rdf.store import SnapshotStore
-
-    return isinstance(dataset.store, SnapshotStore)
+    snapshot = sys.modules.get("diplograph.rdf.snapshot")  # not loaded: no store was opened
+    return snapshot is not None and isinstance(dataset.store, snapshot.SnapshotStore)
 
 
 def named_queries() -> dict[str, str]:
@@ -188,6 +187,8 @@ def run_query(dataset: Dataset, text: str, bindings: dict[str, str] | None = Non
         return _run_on_oxigraph(dataset, text, bindings or {})
     if isinstance(dataset.store, EndpointStore):
         return _run_on_endpoint(dataset.store.client, text, bindings or {})
+    from rdflib.plugins.sparql import prepareQuery  # graph files only: its parser is slow to load
+
     init = {name: Literal(value) for name, value in (bindings or {}).items()}
     try:
         prepared = prepareQuery(text, initNs=dict(dataset.namespaces()))
@@ -202,14 +203,39 @@ def run_query(dataset: Dataset, text: str, bindings: dict[str, str] | None = Non
     return result
 
 
+def query_store(path: str | Path, text: str, bindings: dict[str, str] | None = None) -> Result:
+    """``run_query`` on the store in ``path``, straight on Oxigraph under the store's read
+    lock: the same answer as on ``open_graph(store=path)``, without loading rdflib's store
+    plugin and SPARQL parser (what ``diplograph query --store`` starts with).
+
+    Raises:
+        DiplographError: as ``diplograph.rdf.store.reading``; E013, E022 and E030 as
+            ``run_query``.
+    """
+    from diplograph.rdf.store import reading
+
+    with reading(path) as store:
+        return _run_on_store(store, text, bindings or {}, _prefixes())
+
+
+def _prefixes() -> dict[str, str]:
+    """The prefixes a query on a store may use undeclared: those of ``open_graph``'s Dataset."""
+    return {prefix: str(namespace) for prefix, namespace in bind_prefixes(Graph()).namespaces()}
+
+
 def _run_on_oxigraph(dataset: Dataset, text: str, bindings: dict[str, str]) -> Result:
-    """The query on the pyoxigraph store under the dataset's ``SnapshotStore``, its answer
-    read at once into an rdflib ``Result`` (errors surface here, not while printing)."""
+    """The query on the pyoxigraph store under the dataset's ``SnapshotStore``."""
+    prefixes = {prefix: str(namespace) for prefix, namespace in dataset.namespaces()}
+    return _run_on_store(dataset.store.oxigraph, text, bindings, prefixes)
+
+
+def _run_on_store(store, text: str, bindings: dict[str, str], prefixes: dict[str, str]) -> Result:
+    """The query on a pyoxigraph store, its answer read at once into an rdflib ``Result``
+    (errors surface here, not while printing)."""
     if bindings:
         text = with_values(text, bindings)
-    prefixes = {prefix: str(namespace) for prefix, namespace in dataset.namespaces()}
     try:
-        answer = dataset.store.oxigraph.query(text, prefixes=prefixes)
+        answer = store.query(text, prefixes=prefixes)
     except SyntaxError as exc:
         raise error("E013", detail=_detail(exc)) from None
     except Exception as exc:  # OSError, RuntimeError from the engine

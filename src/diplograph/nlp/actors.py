@@ -22,6 +22,7 @@ from diplograph.gazetteer import Gazetteer, OrganizationEntry, PlaceEntry
 from diplograph.model import Actor
 from diplograph.nlp.chrome import dateline_places
 from diplograph.nlp.lexicon import Cues
+from diplograph.rdf.iris import slug
 
 ACTOR_LABELS = {"GPE", "LOC", "FAC", "ORG", "NORP", "PERSON"}
 PERSON_PREFIXES = {"mr", "mrs", "ms", "dr", "sir", "dame", "mr.", "mrs.", "ms.", "dr."}
@@ -71,12 +72,6 @@ ORG_KIND_WORDS = (
         "GovernmentBody",
     ),
 )
-
-
-def slug(text: str) -> str:
-    """A stable IRI-safe key part: ASCII, lower case, words joined by hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
 
 
 @lru_cache(maxsize=65536)  # names recur within and across articles

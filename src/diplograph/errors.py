@@ -97,6 +97,11 @@ class Errors:
     )
     E045 = "named query {query!r} needs {missing} (--bind NAME=VALUE); {takes}"
     E046 = "named query {query!r} has no binding {unknown}; {takes}"
+    E047 = "the SPARQL query is too large: {detail}"
+    E048 = (
+        "the SPARQL query uses {what}, which {reach}; refused by the no-outbound policy "
+        "(allow it with --allow-outbound, or allow_outbound=True in diplograph.api.query)"
+    )
 
 
 def error(code: str, **values: object) -> DiplographError:

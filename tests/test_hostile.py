@@ -345,3 +345,20 @@ def test_hostile_server_answers_json_after_all(served):
     url, _ = served
     status, _, body = get_query(url, "ASK { ?s ?p ?o }", "application/sparql-results+json")
     assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_hostile_workers_see_an_update():
+    """A worker forked before an update is replaced, so the next query sees the write."""
+    from conftest import running
+    from diplograph.server import open_store
+    from test_server import TOKEN, post_update
+
+    def asked(url: str) -> bool:
+        ask = "ASK { <urn:x:s> <urn:x:p> <urn:x:o> }"
+        return json.loads(get_query(url, ask, "application/sparql-results+json")[2])["boolean"]
+
+    with running(open_store([]), workers=1, update_token=TOKEN) as url:
+        assert asked(url) is False
+        insert = "INSERT DATA { <urn:x:s> <urn:x:p> <urn:x:o> }"
+        assert post_update(url, insert, token=TOKEN)[0] == 204
+        assert asked(url) is True

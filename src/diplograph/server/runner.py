@@ -1,4 +1,8 @@
-"""Run SPARQL with a time limit and a result cap, in threads that can be abandoned.
+"""Run SPARQL with a time limit and a result cap: in worker processes (:class:`Pool`) that
+are killed past the limit, or in threads that can only be abandoned (:class:`Runner`).
+
+The server runs its queries in a :class:`Pool` (``serve --workers N``, the default) and its
+updates, graph reads and writes in a :class:`Runner`. About the threads:
 
 pyoxigraph releases the GIL while it evaluates (in ``Store.query`` and while a result is
 iterated), so a query in its own thread does not stall the server's other threads. It
@@ -7,9 +11,8 @@ the thread is abandoned. It stops at the next row it would take; a step that run
 Oxigraph (an ORDER BY, a GROUP BY, a long join before the first row) runs to its end and
 keeps one CPU busy until then. The number of queries running at once, abandoned ones
 included, is capped (``max_running``): past it, requests are answered with 503 at once
-instead of piling up. A stronger limit would run each query in a process that can be
-killed, at the cost of a second copy of a memory store and of updates that no longer
-share one store; see docs/server.md.
+instead of piling up. The pool's workers are forks of the server, so they share the store's
+pages until one writes; see docs/server.md.
 """
 
 from __future__ import annotations

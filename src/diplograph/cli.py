@@ -636,6 +636,9 @@ def serve(
     max_negated_closures: Annotated[
         int, typer.Option(min=0, help="Most closures over a negated property set, (!p)*.")
     ] = _LIMITS.max_negated_closures,
+    max_operators: Annotated[
+        int, typer.Option(min=1, help="Most operator signs (+ - * / | ^ ! && = < >) in a query.")
+    ] = _LIMITS.max_operators,
 ) -> None:
     """Serve a SPARQL endpoint, linked-data pages and a query page over graphs or a store."""
     from diplograph.server import serve as serve_graphs
@@ -648,6 +651,7 @@ def serve(
         max_subqueries=max_subqueries,
         max_closures=max_path_closures,
         max_negated_closures=max_negated_closures,
+        max_operators=max_operators,
     )
 
     if not graphs and store is None:

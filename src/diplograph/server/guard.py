@@ -218,6 +218,8 @@ class Limits:
         max_negated_closures: closures over a path that holds a negated property set
             (``(<p>|!<p>)*`` follows nearly every edge: a reachability over the whole
             graph).
+        max_operators: operator signs (``+ - * / | ^ ! && || = < >``...): a chain of a few
+            thousand ``1+1+...`` or ``<p>/<p>/...`` overflows Oxigraph's stack unnested.
     """
 
     max_chars: int = 20000
@@ -227,6 +229,7 @@ class Limits:
     max_subqueries: int = 10
     max_closures: int = 8
     max_negated_closures: int = 0
+    max_operators: int = 500
 
 
 @dataclass(frozen=True)
@@ -240,6 +243,7 @@ class Measure:
     subqueries: int
     closures: int
     negated_closures: int
+    operators: int
 
 
 class TooLarge(ValueError):
@@ -270,6 +274,7 @@ _CHECKS = {
         "closures over a negated property set (!)",
         "--max-negated-closures",
     ),
+    "max_operators": ("operators", "operator signs", "--max-operators"),
 }
 
 
@@ -281,7 +286,7 @@ def measure(text: str) -> Measure:
     (3, 1, 2, 1)
     """
     depth = deepest = braces = separators = groups = unions = selects = 0
-    closures = negated = 0
+    closures = negated = operators = 0
     opened: list[bool] = []  # per open bracket: whether a ! appeared inside it
     previous = ""  # the last token: "iri", "name", "(" / ")" (a bracket), "!", "var", ...
     negated_token = False  # the last token is negated (follows a !) or a group holding a !
@@ -318,6 +323,7 @@ def measure(text: str) -> Measure:
             selects += word == "SELECT"
         else:
             i += 1
+            operators += char in "+-*/|^!&=<>"
             if char in "{([":
                 depth += 1
                 deepest = max(deepest, depth)
@@ -348,6 +354,7 @@ def measure(text: str) -> Measure:
         subqueries=max(0, selects - 1),
         closures=closures,
         negated_closures=negated,
+        operators=operators,
     )
 
 

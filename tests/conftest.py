@@ -85,13 +85,18 @@ def serving(*args: str):
     try:
         yield _wait_for_url(process)
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """End a server process started with ``stderr=PIPE``: politely, then by force."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    process.stderr.close()
 
 
 def _wait_for_url(process: subprocess.Popen) -> str:

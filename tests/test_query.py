@@ -302,11 +302,15 @@ def test_run_query_malformed_raises_e013(dataset):
 
 
 def test_run_query_failure_while_running_raises_e022(dataset):
-    # a SERVICE call to a closed local port fails at evaluation time, not at parse time
+    # a SERVICE call to a closed local port (allowed: outbound is refused by default)
+    # fails at evaluation time, not at parse time
     text = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
     with pytest.raises(DiplographError) as caught:
-        run_query(dataset, text)
+        run_query(dataset, text, allow_outbound=True)
     assert caught.value.code == "E022"
+    with pytest.raises(DiplographError) as refused:
+        run_query(dataset, text)
+    assert refused.value.code == "E050"
 
 
 # result formats

@@ -18,6 +18,7 @@ from diplograph.propgraph import PG_FORMATS
 from diplograph.push import PushReport, Remote
 from diplograph.push import push as push_graphs
 from diplograph.query import (
+    check_query,
     named_query,
     open_endpoint,
     open_graph,
@@ -28,6 +29,7 @@ from diplograph.query import (
 from diplograph.rdf.build import build_dataset
 from diplograph.rdf.io import atomic_output, output_format, write_dataset
 from diplograph.rdf.store import DEFAULT_STORE
+from diplograph.server.guard import Limits
 from diplograph.vocab import bind_prefixes
 
 T = TypeVar("T")
@@ -227,18 +229,32 @@ def query(
     offset: int | None = None,
     limit: int | None = None,
     all_rows: bool = False,
+    allow_outbound: bool = False,
+    limits: Limits | None = None,
 ):
     """Run a SPARQL query (text, or a bundled named query) over graph files, a store or a
     remote endpoint. ``offset``, ``limit`` and ``all_rows`` choose the page of a paged query
     (the bundled lists answer their newest 100 events; ``query.with_page``). A named
-    query's ``bindings`` are checked against those it declares (``query.check_bindings``)."""
+    query's ``bindings`` are checked against those it declares (``query.check_bindings``).
+
+    The text is checked before it runs (``query.check_query``): against ``limits`` (the
+    server's defaults when None), and it may not reach other addresses or files (SERVICE,
+    LOAD, and FROM over graph files) unless ``allow_outbound``."""
     text = named_query(named, bindings or {}) if named else text or ""
     if offset is not None or limit is not None or all_rows:
         text = with_page(text, offset=offset, limit=limit, all_rows=all_rows)
     graphs = list(graphs)
     if endpoint is None and not graphs:  # a store: on Oxigraph, without rdflib's SPARQL
+        check_query(text, rdflib=False, allow_outbound=allow_outbound, limits=limits)
         return query_store(store or DEFAULT_STORE, text, bindings)
-    return _read(graphs, store, lambda dataset: run_query(dataset, text, bindings), endpoint)
+    return _read(
+        graphs,
+        store,
+        lambda dataset: run_query(
+            dataset, text, bindings, allow_outbound=allow_outbound, limits=limits
+        ),
+        endpoint,
+    )
 
 
 #: the events table leaves out events read with less confidence than this (the graph keeps

@@ -21,6 +21,9 @@ from diplograph.push import Protocol as PushProtocol
 from diplograph.query import format_result, named_queries, rows_to_csv, rows_to_jsonl
 from diplograph.rdf.io import FORMATS
 from diplograph.rdf.store import DEFAULT_STORE
+from diplograph.server.guard import Limits
+
+_LIMITS = Limits()  # the defaults, shown in --help
 
 
 class _Argument(TyperArgument):
@@ -291,6 +294,12 @@ def query(
     endpoint: EndpointOption = None,
     user: UserOption = None,
     password: PasswordOption = None,
+    allow_outbound: Annotated[
+        bool,
+        typer.Option(
+            help="Let the query reach other addresses and files (SERVICE, LOAD, FROM on files)."
+        ),
+    ] = False,
 ) -> None:
     """Run a SPARQL query over graph files, a store or a remote endpoint.
 
@@ -335,6 +344,7 @@ def query(
         offset=offset,
         limit=limit,
         all_rows=all_rows,
+        allow_outbound=allow_outbound,
     )
     sys.stdout.write(_run(format_result, result, fmt.value))
 
@@ -599,9 +609,50 @@ def serve(
     allow_load: Annotated[
         bool, typer.Option(help="Let updates use LOAD (they read files and addresses).")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=0, help="Worker processes for queries (0: threads, unstoppable).")
+    ] = 4,
+    max_memory: Annotated[
+        int, typer.Option(min=1, metavar="MIB", help="Memory a query's worker may take, MiB.")
+    ] = 2048,
+    max_query_chars: Annotated[
+        int, typer.Option(min=1, help="Longest query text.")
+    ] = _LIMITS.max_chars,
+    max_query_depth: Annotated[
+        int, typer.Option(min=1, help="Deepest nesting of groups, brackets and parentheses.")
+    ] = _LIMITS.max_depth,
+    max_triple_patterns: Annotated[
+        int, typer.Option(min=1, help="Most triple patterns in a query.")
+    ] = _LIMITS.max_triples,
+    max_unions: Annotated[
+        int, typer.Option(min=0, help="Most UNIONs in a query.")
+    ] = _LIMITS.max_unions,
+    max_subqueries: Annotated[
+        int, typer.Option(min=0, help="Most subqueries in a query.")
+    ] = _LIMITS.max_subqueries,
+    max_path_closures: Annotated[
+        int, typer.Option(min=0, help="Most property-path closures (* or +) in a query.")
+    ] = _LIMITS.max_closures,
+    max_negated_closures: Annotated[
+        int, typer.Option(min=0, help="Most closures over a negated property set, (!p)*.")
+    ] = _LIMITS.max_negated_closures,
+    max_operators: Annotated[
+        int, typer.Option(min=1, help="Most operator signs (+ - * / | ^ ! && = < >) in a query.")
+    ] = _LIMITS.max_operators,
 ) -> None:
     """Serve a SPARQL endpoint, linked-data pages and a query page over graphs or a store."""
     from diplograph.server import serve as serve_graphs
+
+    limits = Limits(
+        max_chars=max_query_chars,
+        max_depth=max_query_depth,
+        max_triples=max_triple_patterns,
+        max_unions=max_unions,
+        max_subqueries=max_subqueries,
+        max_closures=max_path_closures,
+        max_negated_closures=max_negated_closures,
+        max_operators=max_operators,
+    )
 
     if not graphs and store is None:
         _fail("give graph files (GRAPH...) or --store DIR")
@@ -617,6 +668,9 @@ def serve(
             update_token=update_token,
             allow_service=allow_service,
             allow_load=allow_load,
+            workers=workers,
+            max_memory=max_memory,
+            limits=limits,
         )
     except OSError as exc:
         _fail(f"cannot listen on {host}:{port} ({exc.strerror or exc})")

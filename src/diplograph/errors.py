@@ -10,7 +10,7 @@ EXIT_REMOTE = 4  # a server or a cluster failed or refused: check the service
 _USAGE = frozenset(
     {
         *("E007", "E008", "E012", "E013", "E029", "E034", "E035", "E038"),
-        *("E039", "E040", "E042", "E043", "E044", "E045", "E046"),
+        *("E039", "E040", "E042", "E043", "E044", "E045", "E046", "E049", "E050"),
     }
 )
 _REMOTE = frozenset(["E031", "E032", "E033", "E036", "E037", "E041"])
@@ -127,6 +127,11 @@ class Errors:
     E048 = (
         "{where}: article {id!r} is {length:,} characters, over the pipeline's limit of "
         "{limit:,}; split it into smaller articles"
+    )
+    E049 = "the SPARQL query is too large: {detail}"
+    E050 = (
+        "the SPARQL query uses {what}, which {reach}; refused by the no-outbound policy "
+        "(allow it with --allow-outbound, or allow_outbound=True in diplograph.api.query)"
     )
 
 

@@ -17,6 +17,7 @@ from rdflib.store import Store
 
 from diplograph.errors import error
 from diplograph.rdf.io import read_graphs
+from diplograph.server.guard import Limits
 from diplograph.vocab import ONTOLOGY_IRI, PREFIXES, bind_prefixes, ontology_graph
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv")
@@ -177,16 +178,69 @@ def _detail(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300]
 
 
-def run_query(dataset: Dataset, text: str, bindings: dict[str, str] | None = None) -> Result:
+def check_query(
+    text: str,
+    *,
+    rdflib: bool,
+    allow_outbound: bool = False,
+    limits: Limits | None = None,
+) -> None:
+    """Refuse a query past ``limits`` (checked before any parser runs: a deeply nested
+    query crashes Oxigraph's), and, unless ``allow_outbound``, one that would reach other
+    addresses or files: ``SERVICE`` (both engines fetch), ``LOAD``, and on rdflib
+    (``rdflib``: graph files) ``FROM``/``FROM NAMED``, which rdflib fetches and parses.
+    On a store, ``FROM`` only picks the store's own graphs.
+
+    Raises:
+        DiplographError: E049 past a limit (naming it), E050 for what the policy refuses.
+
+    >>> check_query("SELECT * FROM <file:///etc/passwd> { ?s ?p ?o }", rdflib=True)
+    Traceback (most recent call last):
+    ...
+    diplograph.errors.DiplographError: E050: the SPARQL query uses FROM or FROM NAMED, \
+which rdflib fetches and parses as a graph; refused by the no-outbound policy \
+(allow it with --allow-outbound, or allow_outbound=True in diplograph.api.query)
+    """
+    from diplograph.server import guard
+
+    try:
+        guard.check(text, limits or Limits())
+    except guard.TooLarge as exc:
+        detail = f"{exc.reason} (diplograph.api.query: limits=Limits({exc.field}=N))"
+        raise error("E049", detail=detail) from None
+    if allow_outbound:
+        return
+    found = guard.inspect(text)
+    if found.service:
+        raise error("E050", what="SERVICE", reach="sends a query to another address")
+    if found.load:
+        raise error("E050", what="LOAD", reach="reads a file or an address")
+    if rdflib and found.dataset_clause:
+        what, reach = "FROM or FROM NAMED", "rdflib fetches and parses as a graph"
+        raise error("E050", what=what, reach=reach)
+
+
+def run_query(
+    dataset: Dataset,
+    text: str,
+    bindings: dict[str, str] | None = None,
+    *,
+    allow_outbound: bool = False,
+    limits: Limits | None = None,
+) -> Result:
     """Evaluate SPARQL; values in ``bindings`` are bound as literals, never pasted into text.
 
     On a store (``on_oxigraph``) the query runs on Oxigraph and the values reach it as a
-    ``VALUES`` block (``with_values``).
+    ``VALUES`` block (``with_values``). On files and stores the query is checked first
+    (``check_query``: ``limits``, and the no-outbound policy unless ``allow_outbound``);
+    an endpoint checks its own.
     """
-    if on_oxigraph(dataset):
-        return _run_on_oxigraph(dataset, text, bindings or {})
     if isinstance(dataset.store, EndpointStore):
         return _run_on_endpoint(dataset.store.client, text, bindings or {})
+    oxigraph = on_oxigraph(dataset)
+    check_query(text, rdflib=not oxigraph, allow_outbound=allow_outbound, limits=limits)
+    if oxigraph:
+        return _run_on_oxigraph(dataset, text, bindings or {})
     from rdflib.plugins.sparql import prepareQuery  # graph files only: its parser is slow to load
 
     init = {name: Literal(value) for name, value in (bindings or {}).items()}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from diplograph.server.guard import Limits
 from diplograph.server.handlers import Handler
 from diplograph.server.load import open_store, with_folder
 from diplograph.server.pages import Pages
@@ -32,6 +33,11 @@ class DiplographServer(ThreadingHTTPServer):
         self.endpoint = Endpoint(store, settings)
         self.pages = Pages(self.endpoint)
         super().__init__(address, Handler)
+
+    def server_close(self) -> None:
+        """Close the socket and stop the query workers."""
+        super().server_close()
+        self.endpoint.close()
 
     @property
     def url(self) -> str:
@@ -56,8 +62,8 @@ def make_server(
         host: the address to bind; the default answers this machine only.
         port: the port; 0 picks a free one (``server.url`` tells which).
         settings: limits and permissions; ``options`` (``timeout``, ``max_rows``,
-            ``update_token``, ``allow_service``, ``allow_load``, ``max_running``)
-            override single fields.
+            ``update_token``, ``allow_service``, ``allow_load``, ``max_running``,
+            ``workers``, ``max_memory``, ``limits``) override single fields.
 
     >>> server = make_server(open_store([]), port=0, timeout=2)
     >>> server.url.startswith("http://127.0.0.1:")
@@ -67,6 +73,8 @@ def make_server(
     settings = replace(settings or Settings(), **options)
     if settings.timeout <= 0 or settings.max_rows < 1 or settings.max_running < 1:
         raise ValueError("timeout must be positive, max_rows and max_running at least 1")
+    if settings.workers < 0 or settings.max_memory < 1:
+        raise ValueError("workers must be 0 or more, max_memory at least 1 (MiB)")
     return DiplographServer((host, port), store, settings)
 
 
@@ -81,8 +89,14 @@ def serve(
     update_token: str | None = None,
     allow_service: bool = False,
     allow_load: bool = False,
+    workers: int = 4,
+    max_memory: int = 2048,
+    limits: Limits | None = None,
 ) -> None:
     """Serve graph files (in memory) or a store folder until interrupted.
+
+    Queries run in ``workers`` processes, each bounded to ``max_memory`` MiB and killed
+    past ``timeout``; ``limits`` bound a query's text before it is parsed.
 
     A store folder is read through a snapshot under its shared lock, or, with an
     ``update_token``, opened for writing under its write lock, for as long as the server
@@ -109,6 +123,9 @@ def serve(
             update_token=update_token,
             allow_service=allow_service,
             allow_load=allow_load,
+            workers=workers,
+            max_memory=max_memory,
+            limits=limits or Limits(),
         )
         if not logging.getLogger().handlers:
             logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)

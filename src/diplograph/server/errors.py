@@ -51,6 +51,11 @@ class Messages:
     )
     S021 = "limit: expected a whole number of actors from 1 to {most}, got {value!r}"
     S022 = "from {start} is after to {end}: give a period whose start comes first"
+    S023 = (
+        "the query was stopped: {how}, most likely past the server's memory bound of "
+        "{memory} MiB per query (--max-memory); narrow it (more specific patterns, LIMIT)"
+    )
+    S024 = "{detail}; send a smaller query or ask the operator to raise the limit"
 
 
 class Refusal(Exception):
@@ -62,6 +67,15 @@ class Refusal(Exception):
         self.message = getattr(Messages, code).format(**values)
         self.headers = headers or {}
         super().__init__(f"{code}: {self.message}")
+
+    @classmethod
+    def rebuilt(cls, status: int, code: str, message: str, headers: dict[str, str]) -> Refusal:
+        """A refusal made elsewhere (a worker process), from its parts."""
+        refusal = cls.__new__(cls)
+        refusal.status, refusal.code, refusal.message = status, code, message
+        refusal.headers = headers
+        Exception.__init__(refusal, f"{code}: {message}")
+        return refusal
 
 
 def configuration_error(code: str, **values) -> DiplographError:

@@ -76,9 +76,7 @@ class Pages:
         if fmt is not HTML:
             if is_graph:
                 return self.endpoint.get_graph(iri, accept=None, wanted=[fmt.name])
-            answer = self.endpoint.runner.call(
-                lambda job: self.endpoint.evaluate(job, DESCRIBE, substitutions={THIS: node})
-            )
+            answer = self.endpoint.select(DESCRIBE, {THIS: node})
             if not answer.triples:
                 raise Refusal(404, "S016", iri=iri)
             response = self.endpoint._answer(answer, fmt)

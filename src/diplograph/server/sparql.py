@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import pyoxigraph as ox
@@ -18,7 +18,7 @@ from diplograph.server import formats, guard
 from diplograph.server.errors import Refusal
 from diplograph.server.formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from diplograph.server.response import Response
-from diplograph.server.runner import Answer, Job, Runner
+from diplograph.server.runner import Answer, Job, Pool, Runner
 from diplograph.vocab import PREFIXES
 
 TRUNCATED = "X-Diplograph-Truncated"
@@ -37,7 +37,12 @@ class Settings:
             None (the default) keeps the server read-only.
         allow_service: let queries use SERVICE (they reach other addresses).
         allow_load: let updates use LOAD (they read files and addresses).
-        max_running: queries running at once, abandoned ones included.
+        max_running: updates and graph reads running at once (in threads), abandoned
+            ones included.
+        workers: worker processes that run queries (each one query at a time); 0 runs
+            them in threads instead, which cannot be stopped (see :mod:`runner`).
+        max_memory: MiB a worker may allocate past its size when forked.
+        limits: how big a query may be (:class:`guard.Limits`), checked before parsing.
     """
 
     timeout: float = 10.0
@@ -46,6 +51,9 @@ class Settings:
     allow_service: bool = False
     allow_load: bool = False
     max_running: int = 4
+    workers: int = 4
+    max_memory: int = 2048
+    limits: guard.Limits = field(default_factory=guard.Limits)
 
 
 def internal_query(name: str) -> str:
@@ -69,6 +77,30 @@ class Endpoint:
             max_running=settings.max_running,
         )
         self._writing = threading.Lock()
+        self.pool = None
+        if settings.workers:
+            self.pool = Pool(
+                self,
+                workers=settings.workers,
+                timeout=settings.timeout,
+                max_memory=settings.max_memory,
+            )
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self.pool is not None:
+            self.pool.close()
+
+    def _call(self, name: str, **kwargs):
+        """``self.name(**kwargs)`` in a worker process, or in a thread without workers."""
+        if self.pool is not None:
+            return self.pool.call(name, **kwargs)
+        return self.runner.call(lambda job: getattr(self, name)(**kwargs))
+
+    def _written(self) -> None:
+        """After a write: workers forked before it are replaced, so queries see it."""
+        if self.pool is not None:
+            self.pool.refresh()
 
     # --- queries ------------------------------------------------------------------------
 
@@ -86,6 +118,12 @@ class Endpoint:
             "named_graphs": [ox.NamedNode(iri) for iri in named],
         }
 
+    def _limit(self, text: str) -> None:
+        try:
+            guard.check(text, self.settings.limits)
+        except guard.TooLarge as exc:
+            raise Refusal(400, "S024", detail=str(exc)) from None
+
     def _check(self, inspection: guard.Inspection) -> None:
         if inspection.service and not self.settings.allow_service:
             raise Refusal(403, "S003")
@@ -102,6 +140,7 @@ class Endpoint:
         substitutions: dict | None = None,
     ) -> Answer:
         """Check and run a query inside a runner job; the answer is cut at the cap."""
+        self._limit(text)
         inspection = guard.inspect(text)
         self._check(inspection)
         for iri in (*default_graphs, *named_graphs):
@@ -127,7 +166,11 @@ class Endpoint:
 
     def select(self, text: str, substitutions: dict | None = None) -> Answer:
         """Run one of the server's own queries (pages, network) under the same limits."""
-        return self.runner.call(lambda job: self.evaluate(job, text, substitutions=substitutions))
+        return self._call("answer", text=text, substitutions=substitutions)
+
+    def answer(self, text: str, substitutions: dict | None = None) -> Answer:
+        """:meth:`select`, where it runs (a worker, or a thread)."""
+        return self.evaluate(Job(), text, substitutions=substitutions)
 
     def query(
         self,
@@ -139,18 +182,34 @@ class Endpoint:
         named_graphs: Sequence[str] = (),
     ) -> Response:
         """A SPARQL Protocol query: the result in the negotiated format."""
+        self._limit(text)  # before a worker is taken: a huge text costs none
+        return self._call(
+            "respond",
+            text=text,
+            accept=accept,
+            wanted=list(wanted),
+            default_graphs=list(default_graphs),
+            named_graphs=list(named_graphs),
+        )
 
-        def work(job: Job) -> Response:
-            answer = self.evaluate(
-                job, text, default_graphs=default_graphs, named_graphs=named_graphs
-            )
-            offers = GRAPH_FORMATS if answer.kind == "triples" else RESULT_FORMATS
-            fmt = formats.negotiate(offers, accept, wanted)
-            if fmt is None:
-                raise _not_acceptable(offers, accept, f"{answer.kind} results")
-            return self._answer(answer, fmt)
-
-        return self.runner.call(work)
+    def respond(
+        self,
+        text: str,
+        *,
+        accept: str | None,
+        wanted: Sequence[str],
+        default_graphs: Sequence[str],
+        named_graphs: Sequence[str],
+    ) -> Response:
+        """:meth:`query`, where it runs (a worker, or a thread)."""
+        answer = self.evaluate(
+            Job(), text, default_graphs=default_graphs, named_graphs=named_graphs
+        )
+        offers = GRAPH_FORMATS if answer.kind == "triples" else RESULT_FORMATS
+        fmt = formats.negotiate(offers, accept, wanted)
+        if fmt is None:
+            raise _not_acceptable(offers, accept, f"{answer.kind} results")
+        return self._answer(answer, fmt)
 
     def _answer(self, answer: Answer, fmt: Format) -> Response:
         if answer.kind == "boolean":
@@ -181,6 +240,8 @@ class Endpoint:
         """A SPARQL Update, with the token; LOAD and SERVICE only where allowed."""
         self.authorize(authorization)
 
+        self._limit(text)
+
         def work(job: Job) -> Response:
             self._check(guard.inspect(text, update=True))
             try:
@@ -189,6 +250,8 @@ class Endpoint:
                 raise Refusal(400, "S002", kind="update", detail=_detail(exc)) from None
             except OSError as exc:
                 raise Refusal(403, "S017", detail=_detail(exc)) from None
+            finally:
+                self._written()
             return Response(204, b"", None)
 
         return self.runner.call(work)
@@ -277,6 +340,8 @@ class Endpoint:
                 replace_graph(self.store, graph, text)
             except OSError as exc:
                 raise Refusal(403, "S017", detail=_detail(exc)) from None
+            finally:
+                self._written()
         return Response(201 if method != "DELETE" and not existed else 204, b"", None)
 
     # --- service description ------------------------------------------------------------

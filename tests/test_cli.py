@@ -510,7 +510,7 @@ def test_tables_entities_table_lists_the_jsonl_rows():
         (
             ["--full", "--format", "csv"],
             "--width and --full shape --format table, not --format csv",
-        ),  # noqa: E501
+        ),
         (["--width", 0, "--format", "table"], None),
     ],
 )

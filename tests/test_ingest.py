@@ -641,6 +641,11 @@ DATELINES = [
     ("NEW YORK, Oct. 31st, 2024 \u2014 Envoys met.", ("NEW YORK", None, 10, 31, 2024)),
     ("Pyongyang, March 3 (KCNA) -- Kim Jong-un said.", ("Pyongyang", "KCNA", 3, 3, None)),
     ("\n  SEOUL, May 1 (Yonhap) -- Seoul said.", ("SEOUL", "Yonhap", 5, 1, None)),
+    (
+        "BOGOTÁ (Southern Cone Wire) \u2014 Colombians voted.",
+        ("BOGOTÁ", "Southern Cone Wire", None, None, None),
+    ),
+    ("ST. PETERSBURG, Russia, June 3 (AP) \u2014 x", ("ST. PETERSBURG", "AP", 6, 3, None)),
 ]
 NOT_DATELINES = [
     "The envoys met in Geneva on Monday.",
@@ -652,6 +657,8 @@ NOT_DATELINES = [
     "UPDATE - talks resumed.",
     "Beijing, March 3 China said.",  # a place in lower case needs an agency and a dash
     "Washington (AP) \u2014 The envoys met.",
+    "Kim Jong-un met Putin, March 3 (KCNA) -- more.",
+    "U.S. officials said talks would go on.",
 ]
 
 
@@ -734,3 +741,21 @@ def test_read_articles_keeps_a_yearless_dateline_undated(tmp_path):
 def test_ingest_doctests(module):
     result = doctest.testmod(module)
     assert result.attempted and not result.failed
+
+
+def test_datelines_of_the_dev_corpus_never_contradict_its_dates(shared_dir):
+    """The dev corpus with its publication dates taken away: every date a dateline gives is
+    the one the corpus gives; year-less datelines with no full date near them stay undated."""
+    from dataclasses import replace
+
+    from diplograph.ingest.dateline import date_from_dateline
+
+    path = shared_dir / "corpus" / "dev.jsonl"
+    outcomes = []
+    for article in read_articles([path]):
+        dated = date_from_dateline(replace(article, published=None))
+        if dated.published is not None:
+            assert dated.published == article.published, dated.dateline
+        outcomes.append((dated.published is not None, dated.dateline is not None))
+    assert outcomes.count((True, True)) >= 1  # "Asmara, July 9, 2018 (HPA) –"
+    assert outcomes.count((False, True)) >= 1  # "BEIJING, March 10 (...) --": no year

@@ -29,10 +29,8 @@ YEAR_WINDOW_DAYS = 45
 
 _MONTH = "(?P<{name}>(?i:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r"))\.?"
 _DAY = r"(?P<{name}>[0-3]?\d)(?:st|nd|rd|th)?"
-_PLACE = (
-    r"(?P<place>[A-Z][A-Z.'’\-]*(?:[ ][A-Z][A-Z.'’\-]*){0,4}(?![a-z])"
-    r"|(?P<titled>[A-Z][a-z'’\-]+(?:[ ][A-Z][a-z'’\-]+){0,2}))"
-)
+#: words of letters (any script: BOGOTÁ); capitals or not is checked on the match
+_PLACE = r"(?P<place>[^\W\d_][^\W\d_.'’\-]*\.?(?:[ ][^\W\d_][^\W\d_.'’\-]*\.?){0,4})"
 _REGION = r"(?:,[ ]+[A-Z][A-Za-z.'’\-]*(?:[ ][A-Za-z][A-Za-z.'’\-]*){0,3})?"
 _DATE = (
     r"(?:,[ ]*(?:"
@@ -96,11 +94,13 @@ def parse_dateline(text: str) -> Dateline | None:
     end = (match["end"] or "").strip()
     if month_name is None and agency is None and end not in {"\u2014", "\u2013", "--"}:
         return None  # "NOTE: ..." or "UPDATE -": a capital word and a plain dash or colon
-    if match["titled"] and not (month_name and agency and end):
-        return None  # "Pyongyang, March 3 (KCNA) --" only: a place in capitals otherwise
+    place = match["place"]
+    if not place.isupper():
+        if not all(word.istitle() for word in place.split()) or not (month_name and agency and end):
+            return None  # "Pyongyang, March 3 (KCNA) --" only: a place in capitals otherwise
     return Dateline(
         text=match.group(0).strip(),
-        place=match["place"] or match["titled"],
+        place=place,
         agency=agency,
         month=MONTHS[month_name.lower()] if month_name else None,
         day=int(day) if day else None,

@@ -310,6 +310,10 @@ def test_build_dates_a_text_article_from_its_dateline(tmp_path):
     graph = Graph().parse(out)
     assert graph.value(doc, DCTERMS.issued).toPython() == dt.date(2025, 3, 1)
     assert graph.value(doc, DGO.dateline) is None
+    # a build into a store says the same
+    store = tmp_path / "store"
+    stored = cli("build", tmp_path / "wire.txt", "--store", store)
+    assert stored.stderr == f"1 article -> {store}\n1 article dated from their dateline\n"
 
 
 @pytest.mark.model

@@ -7,6 +7,7 @@ script in a real subprocess. Extracted events are not asserted here, only struct
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import pytest
 import typer
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 from typer.testing import CliRunner
 
 from diplograph import __version__
@@ -24,6 +26,7 @@ from diplograph.cli import app
 from diplograph.export import ENTITY_COLUMNS, EVENT_COLUMNS
 from diplograph.query import named_queries, named_query, open_graph, query_store, run_query
 from diplograph.rdf.io import read_graphs
+from diplograph.vocab import DGO
 
 DATA = Path(__file__).parent / "data" / "cli"
 TWO_ARTICLES = DATA / "two-articles.jsonl"
@@ -279,8 +282,60 @@ def test_build_reads_json_lines_from_stdin(tmp_path):
     out = tmp_path / "stdin.nt"
     result = cli("build", "-", "-o", out, input=GOOD_LINE + "\n")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == f"1 article -> {out}\n"
+    assert result.stderr.splitlines() == [
+        f"1 article -> {out}",
+        'warning: 1 of 1 article has no publication date (good): their relative dates ("on'
+        ' Monday") stay unresolved; give --published YYYY-MM-DD',
+    ]
     assert "<https://w3id.org/diplograph/id/doc/good>" in out.read_text(encoding="utf-8")
+
+
+WIRE = "Envoys Meet in Riyadh\n\nRIYADH, March 20, 2025 (Reuters) - Saudi Arabia hosted talks.\n"
+
+
+@pytest.mark.model
+def test_build_dates_a_text_article_from_its_dateline(tmp_path):
+    (tmp_path / "wire.txt").write_text(WIRE, encoding="utf-8")
+    out = tmp_path / "wire.ttl"
+    result = cli("build", tmp_path / "wire.txt", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"1 article -> {out}\n1 article dated from their dateline\n"
+    graph = Graph().parse(out)
+    doc = URIRef("https://w3id.org/diplograph/id/doc/wire")
+    assert graph.value(doc, DCTERMS.issued).toPython() == dt.date(2025, 3, 20)
+    assert graph.value(doc, DGO.dateline) == Literal("RIYADH, March 20, 2025 (Reuters) -")
+    # --published comes first: no dateline is read, nothing is said
+    given = cli("build", tmp_path / "wire.txt", "-o", out, "--published", "2025-03-01")
+    assert given.stderr == f"1 article -> {out}\n"
+    graph = Graph().parse(out)
+    assert graph.value(doc, DCTERMS.issued).toPython() == dt.date(2025, 3, 1)
+    assert graph.value(doc, DGO.dateline) is None
+    # a build into a store says the same
+    store = tmp_path / "store"
+    stored = cli("build", tmp_path / "wire.txt", "--store", store)
+    assert stored.stderr == f"1 article -> {store}\n1 article dated from their dateline\n"
+
+
+@pytest.mark.model
+def test_build_warns_once_counting_the_undated_articles(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a-wire.txt").write_text(WIRE, encoding="utf-8")
+    (folder / "b-yearless.txt").write_text(
+        "KYIV, March 3 (Reuters) - Ukraine and Poland signed a deal.\n", encoding="utf-8"
+    )
+    for name in ("c-plain", "d-plain", "e-plain", "f-plain"):
+        (folder / f"{name}.txt").write_text("France and Germany signed a deal.\n", "utf-8")
+    out = tmp_path / "news.nt"
+    result = cli("build", folder, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[:2] == [f"6 articles -> {out}", "1 article dated from their dateline"]
+    assert len(lines) == 3
+    assert lines[2].startswith(
+        "warning: 5 of 6 articles have no publication date (b-yearless, c-plain, d-plain and 2"
+        " more); 1 has a dateline without a year and no full date near it: "
+    )
 
 
 @pytest.mark.model
@@ -393,6 +448,85 @@ def test_events_table_leaves_out_low_confidence_unless_asked():
     assert len(kept) < len(listed)
     bad = cli("events", example, "--min-confidence", 2)
     assert bad.exit_code == 2
+
+
+EXAMPLE_GRAPH = Path(__file__).parents[1] / "graphs" / "zhao-leji-pyongyang.ttl"
+EVIDENCE_QUERY = (
+    "SELECT ?text WHERE { ?s <https://w3id.org/diplograph/ontology#text> ?text } ORDER BY ?text"
+)
+
+
+def _table_cells(stdout: str) -> list[list[str]]:
+    """The cells of a table printed by ``--format table``: header and rows, no rule or count."""
+    lines = stdout.splitlines()
+    assert lines[-1].startswith("(") and set(lines[1]) <= {"-", "+"}
+    spans, start = [], 0
+    for rule in lines[1].split("-+-"):  # the rule gives each column's width
+        spans.append((start, start + len(rule)))
+        start += len(rule) + 3
+    return [[line[a:b].strip() for a, b in spans] for line in [lines[0], *lines[2:-1]]]
+
+
+@pytest.mark.parametrize(
+    ("command", "column"),
+    [
+        (["events", EXAMPLE_GRAPH, "--min-confidence", 0], "evidence"),
+        (["query", EXAMPLE_GRAPH, "--query", EVIDENCE_QUERY], "text"),
+    ],
+)
+def test_tables_cut_cells_at_width_or_show_them_full(command, column):
+    whole = {
+        "events": lambda: [r["evidence"] for r in _jsonl(cli(*command).stdout)],
+        "query": lambda: [
+            b["text"]["value"]
+            for b in json.loads(cli(*command, "--format", "json").stdout)["results"]["bindings"]
+        ],
+    }[command[0]]()
+    assert max(map(len, whole)) > 60
+    table = [] if command[0] == "query" else ["--format", "table"]
+    for options, width in (([], 60), (["--width", 25], 25), (["--full"], None)):
+        result = cli(*command, *table, *options)
+        assert result.exit_code == 0, result.stderr
+        header, *rows = _table_cells(result.stdout)
+        cells = [row[header.index(column)] for row in rows]
+        assert len(cells) == len(whole)
+        for cell, text in zip(cells, whole, strict=True):
+            if width is None or len(text) <= width:
+                assert cell == text
+            else:
+                assert cell == text[: width - 1] + "\u2026"
+        if width is None:
+            assert max(map(len, result.stdout.splitlines())) > 60
+
+
+def test_tables_entities_table_lists_the_jsonl_rows():
+    rows = _jsonl(cli("entities", EXAMPLE_GRAPH).stdout)
+    header, *cells = _table_cells(cli("entities", EXAMPLE_GRAPH, "--format", "table").stdout)
+    assert header == ENTITY_COLUMNS
+    shown = [["" if row[c] is None else str(row[c]) for c in ENTITY_COLUMNS] for row in rows]
+    assert cells == shown
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--width", 20, "--full"], "give --width N or --full, not both"),
+        (
+            ["--full", "--format", "csv"],
+            "--width and --full shape --format table, not --format csv",
+        ),
+        (["--width", 0, "--format", "table"], None),
+    ],
+)
+def test_tables_width_options_fail_in_one_line(options, message):
+    result = cli("events", EXAMPLE_GRAPH, *options)
+    assert result.exit_code == 2
+    if message:
+        assert one_error_line(result.exit_code, result.stderr) == f"diplograph: error: {message}"
+
+
+def _jsonl(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines()]
 
 
 @pytest.mark.model

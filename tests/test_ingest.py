@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import diplograph.ingest.boilerplate
+import diplograph.ingest.dateline
 import diplograph.ingest.dates
 import diplograph.ingest.feeds
 import diplograph.ingest.files
@@ -21,6 +22,7 @@ import diplograph.ingest.reader
 from diplograph.errors import DiplographError
 from diplograph.ingest import parse_date, read_articles, strip_boilerplate
 from diplograph.ingest.boilerplate import load_patterns
+from diplograph.ingest.dateline import dateline_date, parse_dateline
 from diplograph.ingest.files import slugify
 from diplograph.ingest.plain import split_title
 
@@ -622,6 +624,104 @@ def test_read_articles_rejects_non_date_published():
         read_articles([DATA / "wire.jsonl"], published="2024-01-01")
 
 
+# datelines: an undated article takes its date from the dateline that opens it
+
+DATELINES = [
+    # text, (place, agency, month, day, year)
+    ("WASHINGTON (AP) \u2014 The envoys met.", ("WASHINGTON", "AP", None, None, None)),
+    ("KYIV, March 3 (Reuters) - Talks resumed.", ("KYIV", "Reuters", 3, 3, None)),
+    ("WASHINGTON, Jan. 5 (Reuters) - Talks resumed.", ("WASHINGTON", "Reuters", 1, 5, None)),
+    ("PARIS, March 3, 2025 (AFP) - France said.", ("PARIS", "AFP", 3, 3, 2025)),
+    ("BEIJING, Jan. 2 (Xinhua) -- China said.", ("BEIJING", "Xinhua", 1, 2, None)),
+    ("BEIJING, March 20, 2025 -- China said.", ("BEIJING", None, 3, 20, 2025)),
+    ("RIYADH, March 20 Saudi officials said.", ("RIYADH", None, 3, 20, None)),
+    ("LONDON, 3 March (Reuters) - Britain said.", ("LONDON", "Reuters", 3, 3, None)),
+    ("UNITED NATIONS, Sept. 12 (AP) \u2014 The UN met.", ("UNITED NATIONS", "AP", 9, 12, None)),
+    ("GAZA CITY, Gaza Strip (AP) \u2014 Crowds gathered.", ("GAZA CITY", "AP", None, None, None)),
+    ("NEW YORK, Oct. 31st, 2024 \u2014 Envoys met.", ("NEW YORK", None, 10, 31, 2024)),
+    ("Pyongyang, March 3 (KCNA) -- Kim Jong-un said.", ("Pyongyang", "KCNA", 3, 3, None)),
+    ("\n  SEOUL, May 1 (Yonhap) -- Seoul said.", ("SEOUL", "Yonhap", 5, 1, None)),
+    (
+        "BOGOTÁ (Southern Cone Wire) \u2014 Colombians voted.",
+        ("BOGOTÁ", "Southern Cone Wire", None, None, None),
+    ),
+    ("ST. PETERSBURG, Russia, June 3 (AP) \u2014 x", ("ST. PETERSBURG", "AP", 6, 3, None)),
+]
+NOT_DATELINES = [
+    "The envoys met in Geneva on Monday.",
+    "The envoys met. BEIJING, Jan. 2 (Xinhua) -- China said.",  # later in the body
+    "China and Russia signed a pact on March 3.",
+    "US officials said on March 3 that talks would go on.",
+    "NATO allies agreed to meet.",
+    "NOTE: this story was updated.",
+    "UPDATE - talks resumed.",
+    "Beijing, March 3 China said.",  # a place in lower case needs an agency and a dash
+    "Washington (AP) \u2014 The envoys met.",
+    "Kim Jong-un met Putin, March 3 (KCNA) -- more.",
+    "U.S. officials said talks would go on.",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DATELINES)
+def test_dateline_parses_wire_service_styles(text, expected):
+    line = parse_dateline(text)
+    assert line is not None
+    assert (line.place, line.agency, line.month, line.day, line.year) == expected
+    assert text.lstrip().startswith(line.text)
+
+
+@pytest.mark.parametrize("text", NOT_DATELINES)
+def test_dateline_only_opens_an_article(text):
+    assert parse_dateline(text) is None
+
+
+def test_dateline_year_comes_from_a_full_date_near_it():
+    line = parse_dateline("KYIV, Jan. 2 (Reuters) - Talks resumed.")
+    assert dateline_date(line, "The truce of Dec. 30, 2024 held.") == dt.date(2025, 1, 2)
+    assert dateline_date(line, "The truce of 28 December 2024 held.") == dt.date(2025, 1, 2)
+    assert dateline_date(line, "The truce of 2025-01-01 held.") == dt.date(2025, 1, 2)
+    # a far date (the 2018 summit, a deal of June 2023) settles nothing
+    assert dateline_date(line, "The summit of June 12, 2018 failed; the 2023 deal too.") is None
+    # the nearest full date wins
+    both = "Deals of Jan. 1, 2025 and of Feb. 1, 2024."
+    assert dateline_date(line, both) == dt.date(2025, 1, 2)
+    # a dateline with its own year does not look further; a day that does not exist is none
+    assert dateline_date(parse_dateline("KYIV, Feb. 30, 2025 - x"), "") is None
+
+
+def test_read_articles_dates_an_undated_article_from_its_dateline(tmp_path):
+    wire = tmp_path / "wire.txt"
+    wire.write_text(
+        "Envoys Meet in Riyadh\n\nRIYADH, March 20, 2025 (Reuters) - Envoys met on Monday.\n",
+        encoding="utf-8",
+    )
+    article = read_one(wire)
+    assert article.published == dt.date(2025, 3, 20)
+    assert article.dateline == "RIYADH, March 20, 2025 (Reuters) -"
+    # --published keeps its word; a date of the record's own too
+    given = read_one(wire, published=dt.date(2025, 3, 1))
+    assert (given.published, given.dateline) == (dt.date(2025, 3, 1), None)
+    record = tmp_path / "wire.jsonl"
+    line = {"id": "r", "published": "2025-03-21", "text": "RIYADH, March 20, 2025 - Envoys met."}
+    record.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    assert (read_one(record).published, read_one(record).dateline) == (dt.date(2025, 3, 21), None)
+
+
+def test_read_articles_keeps_a_yearless_dateline_undated(tmp_path):
+    wire = tmp_path / "wire.txt"
+    wire.write_text("KYIV, March 3 (Reuters) - Envoys met on Monday.\n", encoding="utf-8")
+    article = read_one(wire)
+    assert (article.published, article.dateline) == (None, "KYIV, March 3 (Reuters) -")
+    wire.write_text(
+        "KYIV, March 3 (Reuters) - Envoys met on Monday, after the truce of Feb. 27, 2025.\n",
+        encoding="utf-8",
+    )
+    assert read_one(wire).published == dt.date(2025, 3, 3)
+    plain = tmp_path / "plain.txt"
+    plain.write_text("Envoys met on Monday. KYIV, March 3, 2025 - more.\n", encoding="utf-8")
+    assert (read_one(plain).published, read_one(plain).dateline) == (None, None)
+
+
 # documented examples
 
 
@@ -629,6 +729,7 @@ def test_read_articles_rejects_non_date_published():
     "module",
     [
         diplograph.ingest.boilerplate,
+        diplograph.ingest.dateline,
         diplograph.ingest.dates,
         diplograph.ingest.feeds,
         diplograph.ingest.files,
@@ -640,3 +741,21 @@ def test_read_articles_rejects_non_date_published():
 def test_ingest_doctests(module):
     result = doctest.testmod(module)
     assert result.attempted and not result.failed
+
+
+def test_datelines_of_the_dev_corpus_never_contradict_its_dates(shared_dir):
+    """The dev corpus with its publication dates taken away: every date a dateline gives is
+    the one the corpus gives; year-less datelines with no full date near them stay undated."""
+    from dataclasses import replace
+
+    from diplograph.ingest.dateline import date_from_dateline
+
+    path = shared_dir / "corpus" / "dev.jsonl"
+    outcomes = []
+    for article in read_articles([path]):
+        dated = date_from_dateline(replace(article, published=None))
+        if dated.published is not None:
+            assert dated.published == article.published, dated.dateline
+        outcomes.append((dated.published is not None, dated.dateline is not None))
+    assert outcomes.count((True, True)) >= 1  # "Asmara, July 9, 2018 (HPA) –"
+    assert outcomes.count((False, True)) >= 1  # "BEIJING, March 10 (...) --": no year

@@ -523,6 +523,10 @@ def _drop_article(graph: Graph) -> None:
     graph.add((MEETING_EVENT, PROV.wasDerivedFrom, BNode()))
 
 
+def _add_second_dateline(graph: Graph) -> None:
+    graph.add((DGR["doc/zhao-leji-pyongyang"], DGO.dateline, Literal("PYONGYANG, April 12 --")))
+
+
 def _set_negated_string(graph: Graph) -> None:
     graph.set((MEETING_EVENT, DGO.negated, Literal("no")))
 
@@ -543,6 +547,7 @@ def _untype_event(graph: Graph) -> None:
         pytest.param(_drop_article, PROV.wasDerivedFrom, id="not-derived-from-article"),
         pytest.param(_set_negated_string, DGO.negated, id="negated-not-boolean"),
         pytest.param(_untype_event, RDF.type, id="event-typed-by-subtype-only"),
+        pytest.param(_add_second_dateline, DGO.dateline, id="two-datelines"),
     ],
 )
 def test_shapes_reject_broken_event(

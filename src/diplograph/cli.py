@@ -18,7 +18,14 @@ from diplograph.nlp.pipeline import DEFAULT_MODEL
 from diplograph.propgraph import PG_FORMATS
 from diplograph.push import DEFAULT_BATCH_SIZE, DEFAULT_GRAPH_PREFIX
 from diplograph.push import Protocol as PushProtocol
-from diplograph.query import format_result, named_queries, rows_to_csv, rows_to_jsonl
+from diplograph.query import (
+    DEFAULT_CELL_WIDTH,
+    format_result,
+    named_queries,
+    rows_to_csv,
+    rows_to_jsonl,
+    rows_to_table,
+)
 from diplograph.rdf.io import FORMATS
 from diplograph.rdf.store import DEFAULT_STORE
 from diplograph.server.guard import Limits
@@ -110,6 +117,39 @@ ExportFormat = Enum(
 class TableFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
+    table = "table"
+
+
+WidthOption = Annotated[
+    int | None,
+    typer.Option(
+        "--width",
+        min=1,
+        metavar="N",
+        help=f"Cut table cells at N characters, ending in … (default {DEFAULT_CELL_WIDTH}).",
+    ),
+]
+FullOption = Annotated[
+    bool, typer.Option("--full", help="Show table cells whole, however long (no cutting).")
+]
+
+
+def _cell_width(width: int | None, full: bool, fmt: str) -> int | None:
+    """The cell width of ``--format table`` output: ``--width N``, none for ``--full``."""
+    if width is not None and full:
+        _fail("give --width N or --full, not both")
+    if (width is not None or full) and fmt != "table":
+        _fail(f"--width and --full shape --format table, not --format {fmt}")
+    return None if full else width or DEFAULT_CELL_WIDTH
+
+
+def _write_rows(rows: list[dict], columns: list[str], fmt: TableFormat, width: int | None):
+    if fmt is TableFormat.jsonl:
+        sys.stdout.write(rows_to_jsonl(rows))
+    elif fmt is TableFormat.csv:
+        sys.stdout.write(rows_to_csv(rows, columns))
+    else:
+        sys.stdout.write(rows_to_table(rows, columns, width))
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -204,7 +244,10 @@ def build(
     ] = DEFAULT_MODEL,
     published: Annotated[
         str | None,
-        typer.Option(metavar="YYYY-MM-DD", help="Publication date for text files without one."),
+        typer.Option(
+            metavar="YYYY-MM-DD",
+            help="Publication date for articles without one (else read from their dateline).",
+        ),
     ] = None,
     jobs: Annotated[
         int, typer.Option(min=1, metavar="N", help="Processes that parse and read (one per core).")
@@ -223,16 +266,22 @@ def build(
     building an article again replaces it, and a bad article stops the build
     with the articles before it kept. On a terminal a progress bar shows the
     articles done, words per second and the time left.
+
+    An article without a publication date (and no --published) is dated from a
+    dateline that opens it ("KYIV, March 3, 2025 (Reuters) -"); a dateline without a
+    year takes it from a date the article writes in full within 45 days of it. The
+    build then says how many were dated so, and warns once about those left undated.
     """
     from diplograph.ingest import parse_date
-    from diplograph.progress import build_progress
+    from diplograph.progress import DateTally, build_progress
 
     if output is not None and store is not None:
         _fail("give -o FILE or --store DIR, not both")
     date = _run(parse_date, published, "--published") if published else None
     target = output if output is not None else store or DEFAULT_STORE
+    dates = DateTally()
     try:
-        with build_progress(inputs) as progress:
+        with build_progress(inputs) as bar:
             count = api.build(
                 inputs,
                 output,
@@ -241,7 +290,7 @@ def build(
                 published=date,
                 jobs=jobs,
                 scheduler=scheduler,
-                progress=progress,
+                progress=dates.observe(bar),
             )
     except DiplographError as exc:
         _fail(exc.message, exc.exit_code)
@@ -250,6 +299,8 @@ def build(
             _fail("interrupted; nothing was written", 130)
         _fail(f"interrupted; {target} keeps the articles committed before", 130)
     typer.echo(f"{count} article{'s' if count != 1 else ''} -> {target}", err=True)
+    for line in dates.lines():
+        typer.echo(line, err=True)
 
 
 @app.command(cls=_Command)
@@ -290,6 +341,8 @@ def query(
     all_rows: Annotated[
         bool, typer.Option("--all", help="Every row of a paged query, not one page.")
     ] = False,
+    width: WidthOption = None,
+    full: FullOption = False,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
     user: UserOption = None,
@@ -308,7 +361,10 @@ def query(
     store is queried (on Oxigraph's engine); with --endpoint the server answers.
     The bundled lists (all but event-counts) answer a page: the newest 100 events;
     --offset 100 gives the next, --limit N another size, --all every row.
+    The table format cuts cells at 60 characters: --width N for another width,
+    --full to show them whole.
     """
+    cells = _cell_width(width, full, fmt.value)
     graphs = list(graphs or [])  # str, not Path: Path("... <http://x> ...") would drop a slash
     if (
         text is None
@@ -346,7 +402,7 @@ def query(
         all_rows=all_rows,
         allow_outbound=allow_outbound,
     )
-    sys.stdout.write(_run(format_result, result, fmt.value))
+    sys.stdout.write(_run(format_result, result, fmt.value, cells))
 
 
 @app.command(cls=_Command)
@@ -368,8 +424,15 @@ def events(
             help="Leave out events read with less confidence (0 lists them all).",
         ),
     ] = api.DEFAULT_MIN_CONFIDENCE,
+    width: WidthOption = None,
+    full: FullOption = False,
 ) -> None:
-    """The events table: who did what to whom, where, when, how sure (gold row format)."""
+    """The events table: who did what to whom, where, when, how sure (gold row format).
+
+    --format table aligns the columns for reading, cutting cells at 60 characters
+    (--width N for another width, --full to show them whole).
+    """
+    cells = _cell_width(width, full, fmt.value)
     rows = _run(
         api.events,
         graphs or [],
@@ -377,9 +440,7 @@ def events(
         endpoint=_endpoint(endpoint, user, password),
         min_confidence=min_confidence,
     )
-    sys.stdout.write(
-        rows_to_jsonl(rows) if fmt is TableFormat.jsonl else rows_to_csv(rows, EVENT_COLUMNS)
-    )
+    _write_rows(rows, EVENT_COLUMNS, fmt, cells)
 
 
 @app.command(cls=_Command)
@@ -392,14 +453,19 @@ def entities(
     endpoint: EndpointOption = None,
     user: UserOption = None,
     password: PasswordOption = None,
+    width: WidthOption = None,
+    full: FullOption = False,
 ) -> None:
-    """The entities table: each actor and place every article names."""
+    """The entities table: each actor and place every article names.
+
+    --format table aligns the columns for reading, cutting cells at 60 characters
+    (--width N for another width, --full to show them whole).
+    """
+    cells = _cell_width(width, full, fmt.value)
     rows = _run(
         api.entities, graphs or [], store=store, endpoint=_endpoint(endpoint, user, password)
     )
-    sys.stdout.write(
-        rows_to_jsonl(rows) if fmt is TableFormat.jsonl else rows_to_csv(rows, ENTITY_COLUMNS)
-    )
+    _write_rows(rows, ENTITY_COLUMNS, fmt, cells)
 
 
 @app.command(cls=_Command)

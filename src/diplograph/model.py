@@ -14,6 +14,8 @@ class Article:
     """One news article, boilerplate already removed from ``text``.
 
     ``origin`` names where it was read from (``file.jsonl:12``) for error messages.
+    ``dateline`` is the dateline (``RIYADH, March 20 (Reuters) -``) of an article read without
+    a publication date of its own: ``published``, when set, was read from it.
     """
 
     id: str
@@ -23,6 +25,7 @@ class Article:
     source: str | None = None
     url: str | None = None
     origin: str = ""
+    dateline: str | None = None
 
 
 @dataclass(frozen=True)

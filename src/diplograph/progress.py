@@ -1,4 +1,5 @@
-"""The build's progress bar: articles done, words per second, time left; on a terminal only."""
+"""What ``build`` reports: a progress bar (articles done, words per second, time left; on a
+terminal only) and, at the end, how the articles were dated."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from diplograph.model import Extraction
+from diplograph.model import Article, Extraction
+
+#: undated articles a warning names before it says how many more there are
+NAMED_UNDATED = 3
 
 
 def count_articles(inputs: Iterable[str]) -> int | None:
@@ -79,4 +83,60 @@ def build_progress(
         yield advance
 
 
-__all__ = ["build_progress", "count_articles"]
+class DateTally:
+    """How the built articles were dated: counted with :meth:`add`, told by :meth:`lines`."""
+
+    def __init__(self) -> None:
+        self.articles = 0
+        self.from_dateline = 0
+        self.undated: list[str] = []
+        self.yearless = 0  # undated, though a dateline named the day (no year known)
+
+    def add(self, article: Article) -> None:
+        """Count one article."""
+        self.articles += 1
+        if article.published is not None:
+            self.from_dateline += article.dateline is not None
+            return
+        self.undated.append(article.id)
+        self.yearless += article.dateline is not None
+
+    def lines(self) -> list[str]:
+        """At most two lines for standard error: the articles dated from their dateline, and
+        one warning naming the undated ones (a few, then how many more)."""
+        out = []
+        if self.from_dateline:
+            plural = "s" if self.from_dateline != 1 else ""
+            out.append(f"{self.from_dateline} article{plural} dated from their dateline")
+        if self.undated:
+            count = len(self.undated)
+            names = ", ".join(self.undated[:NAMED_UNDATED])
+            if count > NAMED_UNDATED:
+                names += f" and {count - NAMED_UNDATED} more"
+            reason = ""
+            if self.yearless:
+                reason = (
+                    f"; {self.yearless} {'has' if self.yearless == 1 else 'have'} a dateline"
+                    " without a year and no full date near it"
+                )
+            out.append(
+                f"warning: {count} of {self.articles} article{'s' if self.articles != 1 else ''}"
+                f" {'has' if count == 1 else 'have'} no publication date ({names}){reason}:"
+                ' their relative dates ("on Monday") stay unresolved; give --published YYYY-MM-DD'
+            )
+        return out
+
+    def observe(
+        self, progress: Callable[[Extraction], None] | None
+    ) -> Callable[[Extraction], None]:
+        """A ``progress`` callback for ``api.build`` that counts, then calls ``progress``."""
+
+        def observed(extraction: Extraction) -> None:
+            self.add(extraction.article)
+            if progress is not None:
+                progress(extraction)
+
+        return observed
+
+
+__all__ = ["DateTally", "build_progress", "count_articles"]

@@ -574,9 +574,15 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def format_result(result: Result, fmt: str = "table") -> str:
+#: the widest a table cell is shown by default; longer cells are cut, ending in "…"
+DEFAULT_CELL_WIDTH = 60
+
+
+def format_result(
+    result: Result, fmt: str = "table", width: int | None = DEFAULT_CELL_WIDTH
+) -> str:
     """SELECT results as an aligned table, SPARQL JSON, CSV or TSV; ASK as ``format_boolean``;
-    CONSTRUCT and DESCRIBE as Turtle."""
+    CONSTRUCT and DESCRIBE as Turtle. ``width`` as :func:`format_table` takes it."""
     if result.type == "ASK":
         return format_boolean(bool(result.askAnswer), fmt)
     if result.type in {"CONSTRUCT", "DESCRIBE"}:
@@ -588,9 +594,28 @@ def format_result(result: Result, fmt: str = "table") -> str:
     if fmt == "tsv":
         return _tsv(result)
     names = [str(v) for v in result.vars]
-    rows = [[_cell(row[v]) for v in result.vars] for row in result]
+    return format_table(names, [[_cell(row[v]) for v in result.vars] for row in result], width)
+
+
+def format_table(
+    names: list[str], rows: list[list[str]], width: int | None = DEFAULT_CELL_WIDTH
+) -> str:
+    """An aligned table with a row count: each column as wide as its widest cell, up to
+    ``width`` characters (a longer cell is cut, ending in "…"); ``None`` cuts nothing.
+    A line break inside a cell is shown as a space, so that each row stays one line.
+
+    >>> rows = [["China", "CHN"], ["Democratic Korea", "PRK"]]
+    >>> print(format_table(["name", "code"], rows, 8), end="")
+    name     | code
+    ---------+-----
+    China    | CHN
+    Democra… | PRK
+    (2 rows)
+    """
+    rows = [[" ".join(cell.splitlines()) for cell in row] for row in rows]
     widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
-    widths = [min(w, 60) for w in widths]
+    if width is not None:
+        widths = [min(w, max(width, 1)) for w in widths]
 
     def line(cells: list[str]) -> str:
         return " | ".join(
@@ -602,6 +627,14 @@ def format_result(result: Result, fmt: str = "table") -> str:
     out.extend(line(r) for r in rows)
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def rows_to_table(
+    rows: list[dict], columns: list[str], width: int | None = DEFAULT_CELL_WIDTH
+) -> str:
+    """Rows of dicts as :func:`format_table` shows them; lists joined with ``|`` as in CSV."""
+    cells = [[str(_csv_value(row.get(column))) for column in columns] for row in rows]
+    return format_table(columns, cells, width)
 
 
 #: the column an ASK answer takes in CSV and TSV (as Jena and Virtuoso write it, and the server)

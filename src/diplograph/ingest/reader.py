@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from diplograph.errors import error
+from diplograph.ingest.dateline import date_from_dateline
 from diplograph.ingest.feeds import read_feed_file
 from diplograph.ingest.files import SUFFIXES, kind_of
 from diplograph.ingest.htmltext import read_html_file
@@ -35,11 +36,14 @@ def read_articles(
     an article per item). A file named with another suffix is recognised by its
     content. A folder is walked recursively in name order, taking files with those
     suffixes and skipping hidden files and folders. ``-`` is standard input, read
-    as JSON Lines. Every text has had :func:`strip_boilerplate` applied.
+    as JSON Lines. Every text has had :func:`strip_boilerplate` applied. An article
+    with no date of its own and no ``published`` is dated from the dateline its body
+    opens with, when it has one (``RIYADH, March 20, 2025 (Reuters) -``; see
+    :mod:`diplograph.ingest.dateline`), and carries that dateline.
 
     Args:
         paths: files, folders or ``-``; a single path is accepted too.
-        published: the date of articles that do not give their own.
+        published: the date of articles that do not give their own (before a dateline).
 
     Returns:
         An iterator that reads lazily: JSON Lines one line at a time, folders one
@@ -72,7 +76,7 @@ def read_articles(
         if not target.exists():
             raise error("E001", path=target)
         targets.append(target)
-    return _unique(_read_targets(targets, published))
+    return _unique(map(date_from_dateline, _read_targets(targets, published)))
 
 
 def _unique(articles: Iterator[Article]) -> Iterator[Article]:

@@ -163,6 +163,8 @@ def extraction_triples(extraction: Extraction) -> Iterator[Triple]:
         yield (doc, DCTERMS.title, _literal(article.title))
     if article.published:
         yield (doc, DCTERMS.issued, _literal(article.published.isoformat(), datatype=XSD.date))
+    if article.dateline:
+        yield (doc, DGO.dateline, _literal(article.dateline))
     if article.source:
         yield (doc, DCTERMS.publisher, _literal(article.source))
     if article.url:

@@ -686,3 +686,15 @@ def test_query_doctests():
 
     failures, tried = doctest.testmod(query)
     assert (failures, tried > 0) == (0, True)
+
+
+def test_queries_over_files_run_on_oxigraph_with_the_store_graph_names():
+    """Files are queried on the same engine as stores (issue 15): SPARQL that rdflib's
+    engine refused runs, and a file of one article is the graph ``graph/ID``."""
+    construct = "CONSTRUCT WHERE { ?event a dgo:Meeting } LIMIT 1"
+    assert len(api.query([EXAMPLE_GRAPH], text=construct)) == 1
+    names = {str(row[0]) for row in api.query([EXAMPLE_GRAPH], text="SELECT ?g { GRAPH ?g { } }")}
+    assert names == {
+        "https://w3id.org/diplograph/id/graph/zhao-leji-pyongyang",
+        "https://w3id.org/diplograph/ontology",
+    }

@@ -35,19 +35,24 @@ def open_dataset(paths: Iterable[str | Path]) -> Dataset:
 def open_graph(paths: Iterable[str | Path] = (), *, store: str | Path | None = None) -> Dataset:
     """What ``run_query`` and the tables read: graph files, or a store (not both).
 
-    Both come back as an rdflib ``Dataset`` whose default graph holds every triple of every
-    graph once, the ontology's included. Files are read into memory (``open_dataset``). A store
-    is opened read-only through rdflib's ``Oxigraph`` store plugin (oxrdflib): its queries run
-    on Oxigraph's SPARQL engine, over the store's default graph (the merge of its graphs).
-    It holds the store's read lock (a build waits) until ``dataset.close()``.
+    Both come back as an rdflib ``Dataset`` (rdflib's ``Oxigraph`` store plugin, oxrdflib)
+    whose queries run on Oxigraph's SPARQL engine over a default graph holding every triple
+    of every graph once, the ontology's included: so files and stores accept the same SPARQL
+    and name graphs alike (``graph/ID`` for a file of one article). Files are loaded into a
+    memory store (``diplograph.server.load.open_store``). A store is opened read-only and
+    holds its read lock (a build waits) until ``dataset.close()``.
 
     Raises:
-        DiplographError: E029 when both are given; the errors of ``open_dataset`` and of
+        DiplographError: E029 when both are given; the errors of ``open_store`` and of
             ``diplograph.rdf.store.reading``.
     """
     paths = list(paths)
     if store is None:
-        return open_dataset(paths)
+        from diplograph.rdf.snapshot import MemoryStore
+        from diplograph.server.load import open_store
+
+        # on Oxigraph like a store: the same SPARQL accepted, the same graph names
+        return bind_prefixes(Dataset(store=MemoryStore(open_store(paths)), default_union=False))
     if paths:
         raise error("E029")
     from diplograph.rdf.snapshot import SnapshotStore
@@ -85,7 +90,9 @@ def open_endpoint(url: str, *, user: str | None = None, password: str | None = N
 def on_oxigraph(dataset: Dataset) -> bool:
     """Whether ``dataset`` is a store opened by ``open_graph`` (its queries run on Oxigraph)."""
     snapshot = sys.modules.get("diplograph.rdf.snapshot")  # not loaded: no store was opened
-    return snapshot is not None and isinstance(dataset.store, snapshot.SnapshotStore)
+    return snapshot is not None and isinstance(
+        dataset.store, (snapshot.SnapshotStore, snapshot.MemoryStore)
+    )
 
 
 def named_queries() -> dict[str, str]:
@@ -431,6 +438,7 @@ def with_values(text: str, bindings: dict[str, str]) -> str:
     """
     import pyoxigraph as ox
 
+    bindings = {name.removeprefix("?").removeprefix("$"): v for name, v in bindings.items()}
     for name in bindings:
         if not _WORD.fullmatch(name):
             raise error("E013", detail=f"cannot bind {name!r}: not a SPARQL variable name")

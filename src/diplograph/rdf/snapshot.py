@@ -15,6 +15,20 @@ from oxrdflib import OxigraphStore
 from diplograph.rdf.store import _open_read_only, read_lock
 
 
+class MemoryStore(OxigraphStore):
+    """rdflib's ``Oxigraph`` store plugin on graph files loaded into a memory store (with the
+    layout of a store folder: ``diplograph.server.load.open_store``), so queries over files
+    run on the same engine, with the same graph names, as over a store."""
+
+    def __init__(self, memory: ox.Store) -> None:
+        super().__init__(store=memory)
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The pyoxigraph store underneath, for Oxigraph's own API (SPARQL, dumps)."""
+        return self._inner
+
+
 class SnapshotStore(OxigraphStore):
     """rdflib's ``Oxigraph`` store plugin (oxrdflib) on a read-only snapshot of a store.
 

@@ -97,6 +97,7 @@ class Errors:
     )
     E045 = "named query {query!r} needs {missing} (--bind NAME=VALUE); {takes}"
     E046 = "named query {query!r} has no binding {unknown}; {takes}"
+    E047 = "{path}: no CAMEO verb blocks (lines like '--- VERB [code] ---')"
 
 
 def error(code: str, **values: object) -> DiplographError:

@@ -129,3 +129,13 @@ def test_a_verb_only_the_cameo_lexicon_knows_tells_an_event(nlp):
     (event,) = [e for e in extraction.events if e.trigger == "reproached"]
     assert event.category == "ACCUSE"
     assert 0.25 <= event.confidence < 0.7  # below the same act read from the ontology
+
+
+@pytest.mark.model
+def test_a_cameo_verb_describing_a_noun_tells_no_event(nlp):
+    from diplograph.model import Article
+    from diplograph.nlp.extract import read_doc
+
+    text = "The delegation that reproached Norway on Tuesday left Oslo."
+    extraction = read_doc(nlp(text), Article("t", text, "t"))
+    assert not [e for e in extraction.events if e.trigger == "reproached"]

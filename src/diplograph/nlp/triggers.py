@@ -70,7 +70,8 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
                 continue
             verb = lexicon.verbs.get(lemma)
             dictionary = verb is None
-            if dictionary:
+            if dictionary and token.dep_ not in {"relcl", "acl"}:
+                # a dictionary verb is less sure: not in a clause that describes a noun
                 verb = lexicon.dictionary_verbs.get(lemma)
             if token.dep_ == "acl" and token.tag_ == "VBG":
                 verb = None  # "the coalition fighting in Yemen" describes, does not tell

@@ -133,6 +133,7 @@ class Errors:
         "the SPARQL query uses {what}, which {reach}; refused by the no-outbound policy "
         "(allow it with --allow-outbound, or allow_outbound=True in diplograph.api.query)"
     )
+    E051 = "{path}: no CAMEO verb blocks (lines like '--- VERB [code] ---')"
 
 
 def error(code: str, **values: object) -> DiplographError:

@@ -1,9 +1,10 @@
-"""The trigger lexicon (read from the ontology) and the cue lexicons (read from resources)."""
+"""The trigger lexicon (read from the ontology), the CAMEO dictionary lexicon and the cue
+lexicons (read from resources)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -67,13 +68,16 @@ class Cues:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Triggers by lemma: single verbs, event nouns (one or more words), verb+object phrases."""
+    """Triggers by lemma: single verbs, event nouns (one or more words), verb+object phrases;
+    and the broader ``dictionary_verbs`` from PETRARCH-2's CAMEO verb dictionary
+    (``resources/cameo_lexicon.json``), for verbs the ontology does not know."""
 
     verbs: dict[str, EventType]
     nouns: dict[tuple[str, ...], EventType]
     phrases: dict[tuple[str, str], EventType]
     cues: Cues
     event_types: tuple[EventType, ...]
+    dictionary_verbs: dict[str, EventType] = field(default_factory=dict)
 
     def by_subtype(self, category: str, subtype: str | None) -> EventType:
         """The class of a PLOVER category and analyst subtype key."""
@@ -127,13 +131,79 @@ def build_lexicon(graph: Graph) -> Lexicon:
             words = value.split()
             if len(words) >= 2:
                 phrases.setdefault((words[0], words[-1]), event_type)
+    cues = load_cues()
+    dictionary_verbs = _dictionary_verbs(graph, types, verbs, phrases, cues, load_cameo())
     return Lexicon(
         verbs=verbs,
         nouns=nouns,
         phrases=phrases,
-        cues=load_cues(),
+        cues=cues,
         event_types=tuple(sorted(types.values(), key=lambda t: str(t.iri))),
+        dictionary_verbs=dictionary_verbs,
     )
+
+
+def _cue_verbs(cues: Cues) -> frozenset[str]:
+    """Verbs the cue lexicons give a grammatical role (light, speech, framing...): the
+    dictionary never makes them triggers on their own."""
+    return (
+        cues.light_verbs
+        | cues.negating_verbs
+        | cues.future_verbs
+        | cues.speech_verbs
+        | cues.framing_verbs
+        | cues.hosting_verbs
+        | cues.meeting_verbs
+        | cues.evaluation_verbs
+        | cues.acceptance_verbs
+        | cues.echo_verbs
+    )
+
+
+def specific_code(code: str) -> bool:
+    """Whether a CAMEO code names a kind of act ("042", "1041"), not a root's catch-all
+    ("030", "190"), which the dictionary gives whole synonym blocks by default."""
+    return len(code) >= 3 and code[2] != "0"
+
+
+def _dictionary_verbs(
+    graph: Graph,
+    types: dict[URIRef, EventType],
+    verbs: dict[str, EventType],
+    phrases: dict[tuple[str, str], EventType],
+    cues: Cues,
+    cameo: dict,
+) -> dict[str, EventType]:
+    """The CAMEO lexicon's verbs as event classes, below the ontology's triggers: a verb the
+    ontology lists (as a verb or a phrase's verb) or a cue verb gets none, nor does a verb
+    whose code is a root's catch-all (``specific_code``). A code goes to the one class of its
+    category that carries it (``dgo:cameoCode``), else to the category's class.
+
+    The lexicon's verb+object patterns are not used: as phrase triggers they cost more
+    precision than they gave recall on the quality sets (README, "How extraction works")."""
+    by_code: dict[tuple[str, str], list[EventType]] = {}
+    for cls, event_type in types.items():
+        for code in graph.objects(cls, DGO.cameoCode):
+            by_code.setdefault((event_type.category, str(code)), []).append(event_type)
+    tops = {t.category: t for t in types.values() if t.subtype is None}
+    known = set(verbs) | {verb for verb, _ in phrases} | _cue_verbs(cues)
+    found: dict[str, EventType] = {}
+    for lemma, entry in cameo["verbs"].items():
+        if lemma in known or not specific_code(entry["code"]):
+            continue
+        classes = by_code.get((entry["category"], entry["code"][:3]), [])
+        specific = [t for t in classes if t.subtype is not None]
+        hit = specific[0] if len(specific) == 1 else tops.get(entry["category"])
+        if hit is not None:
+            found[lemma] = hit
+    return found
+
+
+@lru_cache(maxsize=1)
+def load_cameo() -> dict:
+    """The CAMEO lexicon from ``resources/cameo_lexicon.json`` (see ``build_lexicon``)."""
+    path = resources.files("diplograph") / "resources" / "cameo_lexicon.json"
+    return json.loads(path.read_text("utf-8"))
 
 
 @lru_cache(maxsize=1)

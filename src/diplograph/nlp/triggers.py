@@ -30,6 +30,30 @@ class Trigger:
     event_type: EventType
     form: str  # "verb", "noun" or "phrase"
     partner: Token | None = None  # the object or particle of a phrase trigger
+    #: read from the CAMEO dictionary lexicon, not the ontology's (less sure)
+    dictionary: bool = False
+
+
+def _phrase(
+    token: Token, lemma: str, phrases: dict[tuple[str, str], EventType]
+) -> tuple[EventType, Token] | None:
+    """The phrase trigger a verb heads with one of its objects or particles ("imposed
+    sanctions", "called on"), and that partner."""
+    for child in (*token.children, *_raised_subject(token)):
+        if child.dep_ not in OBJECT_DEPS and child.head == token:
+            continue
+        for candidate in (child, *child.conjuncts, *_counted(child)):
+            phrase = phrases.get((lemma, trigger_lemma(candidate)))
+            if phrase is not None:
+                # a raised subject is what is acted upon
+                return phrase, candidate if child.head != token else child
+        if child.dep_ == "prep":
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            for counted in (pobj, *_counted(pobj)) if pobj is not None else ():
+                phrase = phrases.get((lemma, trigger_lemma(counted)))
+                if phrase is not None:  # "agreed to all of the terms": the terms
+                    return phrase, counted
+    return None
 
 
 def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
@@ -40,31 +64,19 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
             continue
         lemma = trigger_lemma(token)
         if token.pos_ in {"VERB", "AUX"}:
-            for child in (*token.children, *_raised_subject(token)):
-                if child.dep_ in OBJECT_DEPS or child.head != token:
-                    phrase, partner = None, child
-                    for candidate in (child, *child.conjuncts, *_counted(child)):
-                        phrase = lexicon.phrases.get((lemma, trigger_lemma(candidate)))
-                        if phrase is not None:
-                            if child.head != token:  # a raised subject: what is acted upon
-                                partner = candidate
-                            break
-                    if phrase is None and child.dep_ == "prep":
-                        pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                        for counted in (pobj, *_counted(pobj)) if pobj is not None else ():
-                            phrase = lexicon.phrases.get((lemma, trigger_lemma(counted)))
-                            partner = counted  # "agreed to all of the terms": the terms
-                            if phrase is not None:
-                                break
-                    if phrase is not None:
-                        triggers[token.i] = Trigger(token, phrase, "phrase", partner)
-                        break
-            else:
-                verb = lexicon.verbs.get(lemma)
-                if token.dep_ == "acl" and token.tag_ == "VBG":
-                    verb = None  # "the coalition fighting in Yemen" describes, does not tell
-                if verb is not None and token.pos_ == "VERB" and not _states_a_fact(token, lexicon):
-                    triggers[token.i] = Trigger(token, verb, "verb")
+            found = _phrase(token, lemma, lexicon.phrases)
+            if found is not None:
+                triggers[token.i] = Trigger(token, found[0], "phrase", found[1])
+                continue
+            verb = lexicon.verbs.get(lemma)
+            dictionary = verb is None
+            if dictionary and token.dep_ not in {"relcl", "acl"}:
+                # a dictionary verb is less sure: not in a clause that describes a noun
+                verb = lexicon.dictionary_verbs.get(lemma)
+            if token.dep_ == "acl" and token.tag_ == "VBG":
+                verb = None  # "the coalition fighting in Yemen" describes, does not tell
+            if verb is not None and token.pos_ == "VERB" and not _states_a_fact(token, lexicon):
+                triggers[token.i] = Trigger(token, verb, "verb", None, dictionary)
             continue
         noun = noun_event_type(token, lexicon)
         if noun is not None and not _anaphoric(token):

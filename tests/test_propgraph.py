@@ -132,11 +132,124 @@ def test_cypher_named_queries_equal_sparql_on_ladybug(neo4j_dir, tmp_path, name)
     connection = ladybug.Connection(database)
     loaded = propgraph.load_ladybug(neo4j_dir, connection)
     assert loaded["Event"] == 24 and loaded["Actor"] == 13 and loaded["Post"] == 5
+    assert loaded["Evidence"] == 20 and loaded["EVIDENCED_BY"] == 37
     answer = connection.execute(propgraph.cypher_queries()[name])
     sparql = _sparql_rows(name)
     assert answer.get_column_names() == [str(v) for v in api.query([EXAMPLE], named=name).vars]
     rows = [tuple(row) for row in answer.get_all()]
     assert rows and sorted(rows, key=repr) == sorted(sparql, key=repr)
+
+
+DGO = "https://w3id.org/diplograph/ontology#"
+SENTENCE = "https://w3id.org/diplograph/id/doc/zhao-leji-pyongyang/sentence/0-174"
+
+
+@pytest.fixture(scope="module")
+def several(tmp_path_factory) -> Path:
+    """The example graph with each accusation also said in the article's first sentence
+    (0-174), so every accusation has two evidence sentences."""
+    from rdflib import Graph, Namespace, URIRef
+
+    dgo = Namespace(DGO)
+    graph = Graph().parse(EXAMPLE)
+    for event in list(graph.subjects(predicate=None, object=dgo.Accuse)):
+        graph.add((event, dgo.evidence, URIRef(SENTENCE)))
+    path = tmp_path_factory.mktemp("several") / "several.ttl"
+    graph.serialize(path, format="turtle")
+    return path
+
+
+def test_events_keep_every_evidence_sentence(several, tmp_path):
+    """An event said in two sentences has an EVIDENCED_BY relationship to each Evidence node
+    (text, offsets, document); its own evidence is the first sentence (smallest offset)."""
+    nx = pytest.importorskip("networkx")
+    result = runner.invoke(
+        app, ["export", str(several), "--format", "graphml", "-o", str(tmp_path / "g.graphml")]
+    )
+    assert result.exit_code == 0, result.output
+    graph = nx.read_graphml(tmp_path / "g.graphml")
+    accusations = [n for n, d in graph.nodes(data=True) if ":Accuse" in d["labels"]]
+    assert len(accusations) == 5
+    first = graph.nodes[SENTENCE]
+    assert first["labels"] == ":Evidence" and first["start_offset"] == 0
+    assert first["end_offset"] == 174 and first["document"] == "zhao-leji-pyongyang"
+    for event in accusations:
+        sentences = [
+            end for _, end, d in graph.out_edges(event, data=True) if d["label"] == "EVIDENCED_BY"
+        ]
+        assert len(sentences) == 2 and SENTENCE in sentences
+        texts = {graph.nodes[s]["text"] for s in sentences}
+        assert graph.nodes[event]["evidence"] == first["text"] and first["text"] in texts
+        assert graph.nodes[event]["start_offset"] == 0
+    # every event's evidence is its sentence of smallest offset
+    for event, data in graph.nodes(data=True):
+        if ":Event" in data["labels"]:
+            ends = [
+                e for _, e, d in graph.out_edges(event, data=True) if d["label"] == "EVIDENCED_BY"
+            ]
+            earliest = min((graph.nodes[e] for e in ends), key=lambda s: s["start_offset"])
+            assert data["evidence"] == earliest["text"]
+            assert data["end_offset"] == earliest["end_offset"]
+
+
+def test_cypher_accusations_give_a_row_per_sentence(several, tmp_path):
+    """On the graph of two-sentence accusations the SPARQL query gives a row per sentence,
+    and so does the Cypher one (neo4j CSVs loaded into LadybugDB)."""
+    ladybug = pytest.importorskip("ladybug")
+    folder = tmp_path / "neo4j"
+    result = runner.invoke(app, ["export", str(several), "--format", "neo4j", "-o", str(folder)])
+    assert result.exit_code == 0, result.output
+    connection = ladybug.Connection(ladybug.Database(str(tmp_path / "db")))
+    propgraph.load_ladybug(folder, connection)
+    rows = connection.execute(propgraph.cypher_queries()["accusations"]).get_all()
+    sparql = _sparql_rows("accusations", graphs=[several])
+    assert len(sparql) == 2 * len(_sparql_rows("accusations"))  # two sentences each
+    assert sorted(map(tuple, rows), key=repr) == sorted(sparql, key=repr)
+
+
+def _run_script(connection, script: str) -> None:
+    for line in script.splitlines():
+        if line and not line.startswith("//"):
+            connection.execute(line)
+
+
+def test_ladybug_cypher_script_loads_in_ladybug(several, tmp_path):
+    """``--format ladybug-cypher`` run statement by statement in LadybugDB, twice (MERGE:
+    the second run changes nothing): the three Cypher named queries give the SPARQL rows."""
+    ladybug = pytest.importorskip("ladybug")
+    path = tmp_path / "g.cypher"
+    result = runner.invoke(
+        app, ["export", str(several), "--format", "ladybug-cypher", "-o", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    script = path.read_text(encoding="utf-8")
+    connection = ladybug.Connection(ladybug.Database(str(tmp_path / "db")))
+    counts = "MATCH (n) RETURN count(n) UNION ALL MATCH ()-[r]->() RETURN count(r)"
+    _run_script(connection, script)
+    first = connection.execute(counts).get_all()
+    _run_script(connection, script)
+    assert connection.execute(counts).get_all() == first
+    dataset = open_graph([several])
+    assert first == [
+        [len(list(propgraph.nodes(dataset)))],
+        [len(list(propgraph.relationships(dataset)))],
+    ]
+    labels = connection.execute(
+        "MATCH (e:Event) WHERE e.category = 'CONSULT' RETURN DISTINCT e.labels"
+    ).get_all()
+    assert labels == [[["Event", "Consult"]]]
+    for name in ("who-met-whom", "timeline", "accusations"):
+        rows = connection.execute(propgraph.cypher_queries()[name]).get_all()
+        sparql = _sparql_rows(name, graphs=[several])
+        assert rows and sorted(map(tuple, rows), key=repr) == sorted(sparql, key=repr), name
+
+
+def test_page_boundaries_leave_the_view_unchanged(monkeypatch, neo4j_dir, tmp_path):
+    """Paged three nodes at a time, the CSVs are those of one page."""
+    monkeypatch.setattr(propgraph, "PAGE", 3)
+    propgraph.write_neo4j(open_graph([EXAMPLE]), tmp_path / "paged")
+    for file in [*propgraph.NODE_FILES.values(), propgraph.RELATIONSHIPS_FILE]:
+        assert (tmp_path / "paged" / file).read_text() == (neo4j_dir / file).read_text(), file
 
 
 def test_store_gives_the_same_property_graph(tmp_path, neo4j_dir):

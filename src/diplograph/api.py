@@ -309,8 +309,9 @@ def export(
     ``nq``, ``trig``, ``ttl``, ``nt``, ``jsonld``, ``rdf``); returns it. Without ``output``
     (None) the graph goes to standard output, in ``fmt``.
 
-    ``fmt`` ``graphml``, ``neo4j`` (``output`` a folder of ``neo4j-admin`` import CSVs) or
-    ``cypher`` write the property-graph view of ``diplograph.propgraph`` instead.
+    ``fmt`` ``graphml``, ``neo4j`` (``output`` a folder of ``neo4j-admin`` import CSVs),
+    ``cypher`` or ``ladybug-cypher`` write the property-graph view of ``diplograph.propgraph``
+    instead.
 
     The store's ontology graph is left out, as ``build -o`` leaves it out. N-Quads from a store
     stream graph by graph (memory stays flat); every other format is sorted in memory.

@@ -492,8 +492,9 @@ def export(
 
     The format follows the suffix (or --format); nq streams from a store in constant memory,
     the bulk path into a triple store's loader (see docs/push.md). --format graphml, neo4j
-    (a folder of neo4j-admin import CSVs) or cypher write a property graph of the actors,
-    events and posts instead (see docs/property-graphs.md).
+    (a folder of neo4j-admin import CSVs), cypher (Neo4j, Memgraph, FalkorDB) or
+    ladybug-cypher (LadybugDB, Kùzu) write a property graph of the actors, events, posts and
+    evidence sentences instead (see docs/property-graphs.md).
     """
     value = fmt.value if fmt is not None else None
     written = _run(api.export, graphs or [], output, store=store, fmt=value)

@@ -11,21 +11,27 @@ The view is derived from the RDF by SPARQL (graph files or a store, any ``Datase
   ``iri``, ``category``, ``subtype``, ``date``, ``negated``, ``modality``, ``confidence``,
   ``evidence`` (the first sentence of the article that says it), ``document``,
   ``start_offset``, ``end_offset`` (that sentence's character offsets), ``label``);
+- one node per evidence sentence (``dgo:Evidence``; label ``Evidence``; ``iri``, ``text``,
+  ``document``, ``start_offset``, ``end_offset``): an event said in several sentences has an
+  ``EVIDENCED_BY`` relationship to each;
 - one node per post (``org:Membership``; label ``Post``; ``iri``, ``role``, ``date``,
   ``document``);
 - relationships ``SOURCE`` and ``TARGET`` (event -> actor), ``LOCATION`` (event -> actor or
-  place), ``HOLDS`` (person -> post), ``IN`` (post -> organization or state).
+  place), ``EVIDENCED_BY`` (event -> evidence), ``HOLDS`` (person -> post), ``IN`` (post ->
+  organization or state).
 
 Every event of the graph is a node (the events table's ``--min-confidence`` cut is left to the
-user: ``WHERE e.confidence >= 0.25``). Rows stream from the SPARQL engine (from a store, row
-by row from Oxigraph) and the CSV and Cypher writers write them as they come.
+user: ``WHERE e.confidence >= 0.25``). Each query is paged by node IRI: the node IRIs are
+read and sorted first, then the rows of ``PAGE`` nodes at a time, so the SPARQL engine never
+sorts or groups more than a page of rows and memory stays flat (but for the IRIs); the CSV
+and Cypher writers write the rows as they come.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -36,7 +42,10 @@ from diplograph.errors import error
 from diplograph.query import on_oxigraph, run_query
 
 #: the property-graph formats of ``diplograph export --format``
-PG_FORMATS = ("graphml", "neo4j", "cypher")
+PG_FORMATS = ("graphml", "neo4j", "cypher", "ladybug-cypher")
+
+#: nodes a page: each view query is run a page of node IRIs at a time
+PAGE = 2000
 
 ACTOR_CLASSES = ("State", "Person", "Organization", "Place")
 
@@ -57,8 +66,29 @@ EVENT_PROPERTIES = {
     "end_offset": "long",
 }
 POST_PROPERTIES = {"iri": "string", "role": "string", "date": "string", "document": "string"}
-KINDS = {"Actor": ACTOR_PROPERTIES, "Event": EVENT_PROPERTIES, "Post": POST_PROPERTIES}
-RELATIONSHIP_TYPES = ("SOURCE", "TARGET", "LOCATION", "HOLDS", "IN")
+EVIDENCE_PROPERTIES = {
+    "iri": "string",
+    "text": "string",
+    "document": "string",
+    "start_offset": "long",
+    "end_offset": "long",
+}
+KINDS = {
+    "Actor": ACTOR_PROPERTIES,
+    "Event": EVENT_PROPERTIES,
+    "Post": POST_PROPERTIES,
+    "Evidence": EVIDENCE_PROPERTIES,
+}
+#: each relationship type and the kinds of node it joins
+RELATIONSHIP_ENDS = {
+    "SOURCE": ("Event", "Actor"),
+    "TARGET": ("Event", "Actor"),
+    "LOCATION": ("Event", "Actor"),
+    "EVIDENCED_BY": ("Event", "Evidence"),
+    "HOLDS": ("Actor", "Post"),
+    "IN": ("Post", "Actor"),
+}
+RELATIONSHIP_TYPES = tuple(RELATIONSHIP_ENDS)
 
 _PREFIXES = """PREFIX dgo: <https://w3id.org/diplograph/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -68,75 +98,111 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 
-_ACTORS = (
-    _PREFIXES
-    + """SELECT ?node ?class ?label ?code ?geonames
-WHERE {
-  VALUES (?type ?class) {
+
+@dataclass(frozen=True)
+class _Query:
+    """A view query, run a page of keys at a time: ``keys`` binds ``?key`` (the node, or a
+    relationship's start), ``body`` gives the rows of a page's keys (``?key`` bound by VALUES),
+    ``order`` sorts them (the key first)."""
+
+    keys: str
+    select: str
+    body: str
+    order: str = "?key"
+
+
+_ACTORS = _Query(
+    keys="""VALUES ?type { dgo:State dgo:Person dgo:Organization dgo:Place } ?key a ?type .""",
+    select="?key ?class ?label ?code ?geonames",
+    body="""VALUES (?type ?class) {
     (dgo:State "State") (dgo:Person "Person") (dgo:Organization "Organization") (dgo:Place "Place")
   }
-  ?node a ?type .
-  OPTIONAL { ?node skos:prefLabel ?label }
-  OPTIONAL { ?node dgo:isoAlpha3 ?code }
-  OPTIONAL { ?node dgo:geonamesId ?geonames }
-}
-ORDER BY ?node ?class ?label ?code ?geonames
-"""
+  ?key a ?type .
+  OPTIONAL { ?key skos:prefLabel ?label }
+  OPTIONAL { ?key dgo:isoAlpha3 ?code }
+  OPTIONAL { ?key dgo:geonamesId ?geonames }""",
+    order="?key ?class ?label ?code ?geonames",
 )
 
-_EVENTS = (
-    _PREFIXES
-    + """SELECT ?node ?label ?category ?subtype ?date ?negated ?modality ?confidence ?doc
-       ?start ?end ?evidence
-WHERE {
-  ?node a dgo:Event ;
-        a ?class .
+# an event's row for each of its evidence sentences: the node keeps the first (smallest
+# start offset), the Evidence nodes all of them
+_EVENTS = _Query(
+    keys="?key a dgo:Event .",
+    select="?key ?label ?category ?subtype ?date ?negated ?modality ?confidence ?doc ?start ?end "
+    "?evidence",
+    body="""?key a ?class .
   ?class dgo:ploverCategory ?category .
-  OPTIONAL { ?node rdfs:label ?label }
-  OPTIONAL { ?node a ?subclass . ?subclass dgo:subtypeKey ?subtype }
-  OPTIONAL { ?node dgo:date ?date }
-  OPTIONAL { ?node dgo:negated ?negated }
-  OPTIONAL { ?node dgo:modality/skos:notation ?modality }
-  OPTIONAL { ?node dgo:confidence ?confidence }
-  OPTIONAL { ?node prov:wasDerivedFrom/dcterms:identifier ?doc }
+  OPTIONAL { ?key rdfs:label ?label }
+  OPTIONAL { ?key a ?subclass . ?subclass dgo:subtypeKey ?subtype }
+  OPTIONAL { ?key dgo:date ?date }
+  OPTIONAL { ?key dgo:negated ?negated }
+  OPTIONAL { ?key dgo:modality/skos:notation ?modality }
+  OPTIONAL { ?key dgo:confidence ?confidence }
+  OPTIONAL { ?key prov:wasDerivedFrom/dcterms:identifier ?doc }
   OPTIONAL {
-    {
-      SELECT ?node (MIN(?offset) AS ?start)
-      WHERE { ?node dgo:evidence/dgo:startOffset ?offset }
-      GROUP BY ?node
-    }
-    ?node dgo:evidence ?sentence .
+    ?key dgo:evidence ?sentence .
     ?sentence dgo:startOffset ?start ; dgo:text ?evidence .
     OPTIONAL { ?sentence dgo:endOffset ?end }
-  }
-}
-ORDER BY ?node
-"""
+  }""",
 )
 
-_POSTS = (
-    _PREFIXES
-    + """SELECT ?node ?role ?date ?doc
-WHERE {
-  ?node a org:Membership .
-  OPTIONAL { ?node org:role/skos:prefLabel ?role }
-  OPTIONAL { ?node dcterms:date ?date }
-  OPTIONAL { ?node prov:wasDerivedFrom/dcterms:identifier ?doc }
-}
-ORDER BY ?node
-"""
+_POSTS = _Query(
+    keys="?key a org:Membership .",
+    select="?key ?role ?date ?doc",
+    body="""OPTIONAL { ?key org:role/skos:prefLabel ?role }
+  OPTIONAL { ?key dcterms:date ?date }
+  OPTIONAL { ?key prov:wasDerivedFrom/dcterms:identifier ?doc }""",
 )
 
-# relationships, one query a type: their ends are nodes of the view (an actor end of no
-# actor class is left out)
-_ACTOR_END = "VALUES ?class {{ dgo:State dgo:Person dgo:Organization dgo:Place }} ?{end} a ?class ."
-_EDGE = _PREFIXES + "SELECT DISTINCT ?start ?end WHERE {{ {pattern} }} ORDER BY ?start ?end\n"
+_SENTENCES = _Query(
+    keys="?event a dgo:Event ; dgo:evidence ?key .",
+    select="?key ?text ?doc ?start ?end",
+    body="""OPTIONAL { ?key dgo:text ?text }
+  OPTIONAL { ?key dgo:inDocument/dcterms:identifier ?doc }
+  OPTIONAL { ?key dgo:startOffset ?start }
+  OPTIONAL { ?key dgo:endOffset ?end }""",
+)
+
+# relationships, one query a type, paged by start: their ends are nodes of the view (an
+# actor end of no actor class is left out)
+_ACTOR_END = (
+    "FILTER EXISTS {{ ?{end} a ?class . "
+    "FILTER (?class IN (dgo:State, dgo:Person, dgo:Organization, dgo:Place)) }}"
+)
 _EDGES = {
-    "SOURCE": "?start a dgo:Event ; dgo:source ?end . " + _ACTOR_END.format(end="end"),
-    "TARGET": "?start a dgo:Event ; dgo:target ?end . " + _ACTOR_END.format(end="end"),
-    "LOCATION": "?start a dgo:Event ; dgo:location ?end . " + _ACTOR_END.format(end="end"),
-    "HOLDS": "?end a org:Membership ; org:member ?start . " + _ACTOR_END.format(end="start"),
-    "IN": "?start a org:Membership ; org:organization ?end . " + _ACTOR_END.format(end="end"),
+    "SOURCE": _Query(
+        "?key a dgo:Event .",
+        "DISTINCT ?key ?end",
+        "?key dgo:source ?end . " + _ACTOR_END.format(end="end"),
+        "?key ?end",
+    ),
+    "TARGET": _Query(
+        "?key a dgo:Event .",
+        "DISTINCT ?key ?end",
+        "?key dgo:target ?end . " + _ACTOR_END.format(end="end"),
+        "?key ?end",
+    ),
+    "LOCATION": _Query(
+        "?key a dgo:Event .",
+        "DISTINCT ?key ?end",
+        "?key dgo:location ?end . " + _ACTOR_END.format(end="end"),
+        "?key ?end",
+    ),
+    "EVIDENCED_BY": _Query(
+        "?key a dgo:Event .", "DISTINCT ?key ?end", "?key dgo:evidence ?end .", "?key ?end"
+    ),
+    "HOLDS": _Query(
+        _ACTORS.keys,
+        "DISTINCT ?key ?end",
+        "?end a org:Membership ; org:member ?key .",
+        "?key ?end",
+    ),
+    "IN": _Query(
+        "?key a org:Membership .",
+        "DISTINCT ?key ?end",
+        "?key org:organization ?end . " + _ACTOR_END.format(end="end"),
+        "?key ?end",
+    ),
 }
 
 
@@ -177,15 +243,31 @@ def _select(dataset: Dataset, text: str) -> Iterator[dict[str, str]]:
         yield {str(name): str(value) for name, value in row.asdict().items()}
 
 
-def _folded(rows: Iterable[dict[str, str]]) -> Iterator[tuple[str, list[dict[str, str]]]]:
-    """Consecutive rows of the same ``node`` (the queries order by it), grouped."""
+def _paged(dataset: Dataset, query: _Query) -> Iterator[dict[str, str]]:
+    """The rows of ``query``, ``PAGE`` keys at a time in IRI order. Only the keys (IRIs) are
+    held and sorted here (Oxigraph sorts IRIs slowly); the engine sorts a page's rows,
+    never all of them."""
+    text = f"{_PREFIXES}SELECT DISTINCT ?key WHERE {{ {query.keys} }}\n"
+    keys = sorted(row["key"] for row in _select(dataset, text))
+    for start in range(0, len(keys), PAGE):
+        values = " ".join(f"<{key}>" for key in keys[start : start + PAGE])
+        yield from _select(
+            dataset,
+            f"{_PREFIXES}SELECT {query.select}\nWHERE {{\n  VALUES ?key {{ {values} }}\n"
+            f"  {query.body}\n}}\nORDER BY {query.order}\n",
+        )
+
+
+def _folded(query: _Query, dataset: Dataset) -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """The rows of ``query``, those of one node (``key``; the pages are ordered by it)
+    grouped."""
     current: str | None = None
     group: list[dict[str, str]] = []
-    for row in rows:
-        if row["node"] != current:
+    for row in _paged(dataset, query):
+        if row["key"] != current:
             if group:
                 yield current, group  # type: ignore[misc]
-            current, group = row["node"], []
+            current, group = row["key"], []
         group.append(row)
     if group:
         yield current, group  # type: ignore[misc]
@@ -230,21 +312,35 @@ def _values(iri: str, group: list[dict[str, str]], types: dict[str, str]) -> dic
 
 
 def actor_nodes(dataset: Dataset) -> Iterator[Node]:
-    for iri, group in _folded(_select(dataset, _ACTORS)):
+    for iri, group in _folded(_ACTORS, dataset):
         classes = sorted({row["class"] for row in group}, key=ACTOR_CLASSES.index)
         yield Node(iri, ["Actor", *classes], _values(iri, group, ACTOR_PROPERTIES))
 
 
 def event_nodes(dataset: Dataset) -> Iterator[Node]:
-    for iri, group in _folded(_select(dataset, _EVENTS)):
+    """The events; ``evidence``, ``start_offset`` and ``end_offset`` are those of the event's
+    first sentence (smallest start offset): ``evidence_nodes`` has them all."""
+    for iri, group in _folded(_EVENTS, dataset):
         category = _first(group, "category")
         labels = ["Event", _camel(category)] if category else ["Event"]
-        yield Node(iri, labels, _values(iri, group, EVENT_PROPERTIES))
+        sentences = [row for row in group if "start" in row]
+        first = min(sentences, key=lambda row: (int(row["start"]), row["evidence"]), default={})
+        sentence = {"evidence": "evidence", "start_offset": "start", "end_offset": "end"}
+        types = {name: EVENT_PROPERTIES[name] for name in sentence}
+        properties = _values(iri, group, EVENT_PROPERTIES)
+        properties |= _properties({n: first.get(v) for n, v in sentence.items()}, types)
+        yield Node(iri, labels, properties)
 
 
 def post_nodes(dataset: Dataset) -> Iterator[Node]:
-    for iri, group in _folded(_select(dataset, _POSTS)):
+    for iri, group in _folded(_POSTS, dataset):
         yield Node(iri, ["Post"], _values(iri, group, POST_PROPERTIES))
+
+
+def evidence_nodes(dataset: Dataset) -> Iterator[Node]:
+    """The sentences events are said in (``dgo:Evidence``), one node each."""
+    for iri, group in _folded(_SENTENCES, dataset):
+        yield Node(iri, ["Evidence"], _values(iri, group, EVIDENCE_PROPERTIES))
 
 
 def _properties(values: dict[str, str | None], types: dict[str, str]) -> dict[str, object]:
@@ -252,16 +348,17 @@ def _properties(values: dict[str, str | None], types: dict[str, str]) -> dict[st
 
 
 def nodes(dataset: Dataset) -> Iterator[Node]:
-    """Every node of the view: actors, then events, then posts."""
+    """Every node of the view: actors, then events, then posts, then evidence sentences."""
     yield from actor_nodes(dataset)
     yield from event_nodes(dataset)
     yield from post_nodes(dataset)
+    yield from evidence_nodes(dataset)
 
 
 def relationships(dataset: Dataset) -> Iterator[Relationship]:
-    for kind, pattern in _EDGES.items():
-        for row in _select(dataset, _EDGE.format(pattern=pattern)):
-            yield Relationship(row["start"], kind, row["end"])
+    for kind, query in _EDGES.items():
+        for row in _paged(dataset, query):
+            yield Relationship(row["key"], kind, row["end"])
 
 
 # -- GraphML ----------------------------------------------------------------------------------
@@ -295,7 +392,12 @@ def write_graphml(dataset: Dataset, output: Path) -> Path:
 
 # -- Neo4j import CSVs ------------------------------------------------------------------------
 
-NODE_FILES = {"Actor": "actors.csv", "Event": "events.csv", "Post": "posts.csv"}
+NODE_FILES = {
+    "Actor": "actors.csv",
+    "Event": "events.csv",
+    "Post": "posts.csv",
+    "Evidence": "evidence.csv",
+}
 RELATIONSHIPS_FILE = "relationships.csv"
 
 
@@ -369,33 +471,40 @@ def _literal(value: object) -> str:
     return "'" + re.sub(r"[\r\n]", " ", text) + "'"
 
 
-def cypher_lines(dataset: Dataset) -> Iterator[str]:
-    """An openCypher script (Neo4j, Memgraph, FalkorDB): one statement a line, MERGE on
-    ``iri``, so running it twice leaves the same graph."""
+def cypher_lines(dataset: Dataset, dialect: str = "cypher") -> Iterator[str]:
+    """An openCypher script, one statement a line, MERGE on ``iri`` so running it twice
+    leaves the same graph. ``dialect`` ``cypher`` (Neo4j, Memgraph, FalkorDB): a node has
+    its kind's label and its other labels (``SET n:Consult``). ``ladybug-cypher``
+    (LadybugDB, Kùzu: a schema, one label a node): the script first creates the tables
+    (``CREATE ... TABLE IF NOT EXISTS``) and the other labels go in a ``labels`` list."""
     yield "// diplograph property graph: MERGE on iri (idempotent)"
+    if dialect == "ladybug-cypher":
+        yield from (statement + ";" for statement in ladybug_schema())
     for node in nodes(dataset):
         extra = "".join(f":{label}" for label in node.labels[1:])
-        settings = ", ".join(
+        settings = [
             f"n.{name} = {_literal(value)}"
             for name, value in node.properties.items()
             if name != "iri" and value is not None
-        )
+        ]
+        if dialect == "ladybug-cypher":
+            settings.insert(0, f"n.labels = [{', '.join(map(_literal, node.labels))}]")
+        elif extra:
+            settings.insert(0, f"n{extra}")
         statement = f"MERGE (n:{node.kind} {{iri: {_literal(node.id)}}})"
-        if extra or settings:
-            statement += " SET " + ", ".join(filter(None, [f"n{extra}" if extra else "", settings]))
+        if settings:
+            statement += " SET " + ", ".join(settings)
         yield statement + ";"
-    kinds = {"SOURCE": "Event", "TARGET": "Event", "LOCATION": "Event", "HOLDS": "Actor"}
     for edge in relationships(dataset):
-        start_kind = kinds.get(edge.type, "Post")
-        end_kind = "Post" if edge.type == "HOLDS" else "Actor"
+        start_kind, end_kind = RELATIONSHIP_ENDS[edge.type]
         yield (
             f"MATCH (a:{start_kind} {{iri: {_literal(edge.start)}}}), "
             f"(b:{end_kind} {{iri: {_literal(edge.end)}}}) MERGE (a)-[:`{edge.type}`]->(b);"
         )
 
 
-def write_cypher(dataset: Dataset, handle: IO[str]) -> None:
-    for line in cypher_lines(dataset):
+def write_cypher(dataset: Dataset, handle: IO[str], dialect: str = "cypher") -> None:
+    for line in cypher_lines(dataset, dialect):
         handle.write(line + "\n")
 
 
@@ -405,16 +514,17 @@ def write_cypher(dataset: Dataset, handle: IO[str]) -> None:
 def export_propgraph(
     dataset: Dataset, fmt: str, output: Path | None, stdout: IO[str] | None = None
 ) -> Path | None:
-    """Write the view of ``dataset`` in ``fmt`` (``graphml``, ``neo4j``, ``cypher``) to
-    ``output`` (a folder for neo4j); cypher without ``output`` goes to ``stdout``."""
+    """Write the view of ``dataset`` in ``fmt`` (``graphml``, ``neo4j``, ``cypher``,
+    ``ladybug-cypher``) to ``output`` (a folder for neo4j); a Cypher script without
+    ``output`` goes to ``stdout``."""
     if fmt == "neo4j":
         if output is None:
             raise error("E039")
         return write_neo4j(dataset, output)
     if output is None:
-        if fmt != "cypher" or stdout is None:
+        if fmt not in ("cypher", "ladybug-cypher") or stdout is None:
             raise error("E039")
-        write_cypher(dataset, stdout)
+        write_cypher(dataset, stdout, fmt)
         return None
     if output.is_dir():
         raise error("E021", path=output, detail="it is a folder")
@@ -423,7 +533,7 @@ def export_propgraph(
     from diplograph.rdf.io import atomic_output
 
     with atomic_output(output) as temporary, temporary.open("w", encoding="utf-8") as handle:
-        write_cypher(dataset, handle)
+        write_cypher(dataset, handle, fmt)
     return output
 
 
@@ -442,58 +552,53 @@ def cypher_queries() -> dict[str, str]:
 # -- an embedded Cypher engine ----------------------------------------------------------------
 
 _ENGINE_TYPES = {"string": "STRING", "float": "DOUBLE", "long": "INT64", "boolean": "BOOLEAN"}
-#: the node tables each relationship type joins, for engines with a schema (LadybugDB, Kùzu)
-RELATIONSHIP_ENDS = {
-    "SOURCE": ("Event", "Actor"),
-    "TARGET": ("Event", "Actor"),
-    "LOCATION": ("Event", "Actor"),
-    "HOLDS": ("Actor", "Post"),
-    "IN": ("Post", "Actor"),
-}
 
 
-def _from_cell(value: str, kind: str) -> object:
-    return None if value == "" else _typed(value, kind)
+def _columns(types: dict[str, str], labels: str) -> str:
+    return ", ".join(
+        [f"`{name}` {_ENGINE_TYPES[kind]}" for name, kind in types.items()] + [f"labels {labels}"]
+    )
+
+
+def ladybug_schema() -> list[str]:
+    """The tables of the view in LadybugDB (or Kùzu): a node table per kind (``Actor``,
+    ``Event``, ``Post``, ``Evidence``; the other labels in a ``labels`` list), a relationship
+    table per type (quoted: ``IN`` is a keyword)."""
+    tables = [
+        f"CREATE NODE TABLE IF NOT EXISTS {kind}({_columns(types, 'STRING[]')}, PRIMARY KEY (iri))"
+        for kind, types in KINDS.items()
+    ]
+    return tables + [
+        f"CREATE REL TABLE IF NOT EXISTS `{kind}`(FROM {start} TO {end})"
+        for kind, (start, end) in RELATIONSHIP_ENDS.items()
+    ]
 
 
 def load_ladybug(folder: Path, connection) -> dict[str, int]:
     """Load a folder of ``write_neo4j`` CSV files into an empty LadybugDB (or Kùzu) database
-    through ``connection``: a node table per kind (``Actor``, ``Event``, ``Post``; the other
-    labels in a ``labels`` list), a relationship table per type (quoted: ``IN`` is a
-    keyword). Returns the rows loaded, by table. Those engines have one label a node, so
-    the bundled Cypher queries select events by ``e.category``, not by a category label, and
-    run the same on Neo4j."""
-    loaded: dict[str, int] = {}
+    through ``connection``, in bulk: the tables of ``ladybug_schema``, each filled by one
+    ``COPY ... FROM (LOAD WITH HEADERS ... FROM file)`` (the relationships of a type picked
+    out of ``relationships.csv`` by ``:TYPE``; ``parallel=false``, as a quoted sentence may
+    hold a line break). Returns the rows loaded, by table. Those engines have one label a
+    node, so the bundled Cypher queries select events by ``e.category``, not by a category
+    label, and run the same on Neo4j."""
+    for statement in ladybug_schema():
+        connection.execute(statement)
+    options = "(header=true, parallel=false)"
     for kind, name in NODE_FILES.items():
         types = KINDS[kind]
-        columns = ", ".join(f"{prop} {_ENGINE_TYPES[types[prop]]}" for prop in types)
+        path = _literal(str(folder / name))
+        columns = ", ".join(f"`{column}`" for column in types)
         connection.execute(
-            f"CREATE NODE TABLE {kind}({columns}, labels STRING[], PRIMARY KEY (iri))"
+            f"COPY {kind} FROM (LOAD WITH HEADERS ({_columns(types, 'STRING')}) FROM {path} "
+            f"{options} RETURN {columns}, string_split(labels, ';'))"
         )
-        values = ", ".join(f"{prop}: ${prop}" for prop in [*types, "labels"])
-        statement = f"CREATE (:{kind} {{{values}}})"
-        count = 0
-        with (folder / name).open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            next(reader)
-            for row in reader:
-                cells = zip(types, row[:-1], strict=True)
-                parameters = {prop: _from_cell(cell, types[prop]) for prop, cell in cells}
-                parameters["labels"] = row[-1].split(";")
-                connection.execute(statement, parameters)
-                count += 1
-        loaded[kind] = count
-    for kind, (start, end) in RELATIONSHIP_ENDS.items():
-        connection.execute(f"CREATE REL TABLE `{kind}`(FROM {start} TO {end})")
-        loaded[kind] = 0
-    with (folder / RELATIONSHIPS_FILE).open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader)
-        for start_id, end_id, kind in reader:
-            start, end = RELATIONSHIP_ENDS[kind]
-            connection.execute(
-                f"MATCH (a:{start} {{iri: $a}}), (b:{end} {{iri: $b}}) CREATE (a)-[:`{kind}`]->(b)",
-                {"a": start_id, "b": end_id},
-            )
-            loaded[kind] += 1
-    return loaded
+    path = _literal(str(folder / RELATIONSHIPS_FILE))
+    for kind in RELATIONSHIP_ENDS:
+        connection.execute(
+            f"COPY `{kind}` FROM (LOAD WITH HEADERS (from_iri STRING, to_iri STRING, type STRING) "
+            f"FROM {path} {options} WHERE type = {_literal(kind)} RETURN from_iri, to_iri)"
+        )
+    counts = {kind: f"MATCH (n:{kind}) RETURN count(n)" for kind in KINDS}
+    counts |= {kind: f"MATCH ()-[r:`{kind}`]->() RETURN count(r)" for kind in RELATIONSHIP_ENDS}
+    return {kind: connection.execute(text).get_all()[0][0] for kind, text in counts.items()}

@@ -1,6 +1,8 @@
 """Time and peak memory of ``diplograph export --store S --format neo4j`` (the property-graph
 view, docs/property-graphs.md) on a store of about ``TRIPLES`` article triples: the example
-graph copied under new document and event IRIs (its actors shared), bulk-loaded.
+graph copied under new document and event IRIs (its actors shared), bulk-loaded; then the
+CSVs loaded into LadybugDB with ``propgraph.load_ladybug`` (one COPY FROM a table) and its
+who-met-whom query timed.
 
     PYTHONPATH=src python benchmarks/propgraph.py [TRIPLES] [WORKDIR]
 """

@@ -33,6 +33,7 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -124,12 +125,11 @@ _ACTORS = _Query(
     order="?key ?class ?label ?code ?geonames",
 )
 
-# an event's row for each of its evidence sentences: the node keeps the first (smallest
-# start offset), the Evidence nodes all of them
+# an event's row for each of its evidence sentences (their IRIs: a page's sentences are
+# looked up by _SENTENCES after, as Oxigraph joins a nested OPTIONAL by hash, over all events)
 _EVENTS = _Query(
     keys="?key a dgo:Event .",
-    select="?key ?label ?category ?subtype ?date ?negated ?modality ?confidence ?doc ?start ?end "
-    "?evidence",
+    select="?key ?label ?category ?subtype ?date ?negated ?modality ?confidence ?doc ?sentence",
     body="""?key a ?class .
   ?class dgo:ploverCategory ?category .
   OPTIONAL { ?key rdfs:label ?label }
@@ -139,11 +139,7 @@ _EVENTS = _Query(
   OPTIONAL { ?key dgo:modality/skos:notation ?modality }
   OPTIONAL { ?key dgo:confidence ?confidence }
   OPTIONAL { ?key prov:wasDerivedFrom/dcterms:identifier ?doc }
-  OPTIONAL {
-    ?key dgo:evidence ?sentence .
-    ?sentence dgo:startOffset ?start ; dgo:text ?evidence .
-    OPTIONAL { ?sentence dgo:endOffset ?end }
-  }""",
+  OPTIONAL { ?key dgo:evidence ?sentence }""",
 )
 
 _POSTS = _Query(
@@ -243,6 +239,16 @@ def _select(dataset: Dataset, text: str) -> Iterator[dict[str, str]]:
         yield {str(name): str(value) for name, value in row.asdict().items()}
 
 
+def _page(dataset: Dataset, query: _Query, keys: list[str]) -> Iterator[dict[str, str]]:
+    """The rows of ``query`` for ``keys`` (bound by VALUES), sorted by the engine."""
+    values = " ".join(f"<{key}>" for key in keys)
+    return _select(
+        dataset,
+        f"{_PREFIXES}SELECT {query.select}\nWHERE {{\n  VALUES ?key {{ {values} }}\n"
+        f"  {query.body}\n}}\nORDER BY {query.order}\n",
+    )
+
+
 def _paged(dataset: Dataset, query: _Query) -> Iterator[dict[str, str]]:
     """The rows of ``query``, ``PAGE`` keys at a time in IRI order. Only the keys (IRIs) are
     held and sorted here (Oxigraph sorts IRIs slowly); the engine sorts a page's rows,
@@ -250,12 +256,7 @@ def _paged(dataset: Dataset, query: _Query) -> Iterator[dict[str, str]]:
     text = f"{_PREFIXES}SELECT DISTINCT ?key WHERE {{ {query.keys} }}\n"
     keys = sorted(row["key"] for row in _select(dataset, text))
     for start in range(0, len(keys), PAGE):
-        values = " ".join(f"<{key}>" for key in keys[start : start + PAGE])
-        yield from _select(
-            dataset,
-            f"{_PREFIXES}SELECT {query.select}\nWHERE {{\n  VALUES ?key {{ {values} }}\n"
-            f"  {query.body}\n}}\nORDER BY {query.order}\n",
-        )
+        yield from _page(dataset, query, keys[start : start + PAGE])
 
 
 def _folded(query: _Query, dataset: Dataset) -> Iterator[tuple[str, list[dict[str, str]]]]:
@@ -320,16 +321,21 @@ def actor_nodes(dataset: Dataset) -> Iterator[Node]:
 def event_nodes(dataset: Dataset) -> Iterator[Node]:
     """The events; ``evidence``, ``start_offset`` and ``end_offset`` are those of the event's
     first sentence (smallest start offset): ``evidence_nodes`` has them all."""
-    for iri, group in _folded(_EVENTS, dataset):
-        category = _first(group, "category")
-        labels = ["Event", _camel(category)] if category else ["Event"]
-        sentences = [row for row in group if "start" in row]
-        first = min(sentences, key=lambda row: (int(row["start"]), row["evidence"]), default={})
-        sentence = {"evidence": "evidence", "start_offset": "start", "end_offset": "end"}
-        types = {name: EVENT_PROPERTIES[name] for name in sentence}
-        properties = _values(iri, group, EVENT_PROPERTIES)
-        properties |= _properties({n: first.get(v) for n, v in sentence.items()}, types)
-        yield Node(iri, labels, properties)
+    groups = _folded(_EVENTS, dataset)
+    sentence = {"evidence": "text", "start_offset": "start", "end_offset": "end"}
+    types = {name: EVENT_PROPERTIES[name] for name in sentence}
+    while batch := list(islice(groups, PAGE)):
+        iris = sorted({row["sentence"] for _, group in batch for row in group if "sentence" in row})
+        found = {row["key"]: row for row in _page(dataset, _SENTENCES, iris)} if iris else {}
+        for iri, group in batch:
+            category = _first(group, "category")
+            labels = ["Event", _camel(category)] if category else ["Event"]
+            said = [found[row["sentence"]] for row in group if row.get("sentence") in found]
+            said = [row for row in said if "start" in row and "text" in row]
+            first = min(said, key=lambda row: (int(row["start"]), row["text"]), default={})
+            properties = _values(iri, group, EVENT_PROPERTIES)
+            properties |= _properties({n: first.get(v) for n, v in sentence.items()}, types)
+            yield Node(iri, labels, properties)
 
 
 def post_nodes(dataset: Dataset) -> Iterator[Node]:

@@ -6,6 +6,7 @@ Each function here takes what the HTTP request said (already decoded) and return
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import threading
 from collections.abc import Sequence
@@ -77,6 +78,9 @@ class Endpoint:
             max_running=settings.max_running,
         )
         self._writing = threading.Lock()
+        # a LiveStore (a store folder served read-only) lends a snapshot per session (in the
+        # worker that runs it); a pyoxigraph Store needs none
+        self._session = getattr(store, "session", contextlib.nullcontext)
         self.pool = None
         if settings.workers:
             self.pool = Pool(
@@ -152,13 +156,14 @@ class Endpoint:
 
     def _execute(self, job: Job, text: str, substitutions: dict | None, arguments: dict):
         try:
-            result = self.store.query(
-                text, prefixes=_PREFIXES, substitutions=substitutions, **arguments
-            )
-            try:
-                return self.runner.take(job, result)
-            finally:
-                del result
+            with self._session():  # a store folder that builds write: one snapshot per job
+                result = self.store.query(
+                    text, prefixes=_PREFIXES, substitutions=substitutions, **arguments
+                )
+                try:
+                    return self.runner.take(job, result)
+                finally:
+                    del result
         except SyntaxError as exc:
             raise Refusal(400, "S002", kind="query", detail=_detail(exc)) from None
         except OSError as exc:
@@ -274,12 +279,13 @@ class Endpoint:
         def work(job: Job) -> Response:
             triples = []
             limit = self.settings.max_rows
-            for quad in self.store.quads_for_pattern(None, None, None, graph):
-                job.check()
-                if len(triples) == limit:
-                    what = f"the graph <{iri}>" if iri is not None else "the default graph"
-                    raise Refusal(413, "S020", what=what, limit=limit)
-                triples.append(quad.triple)
+            with self._session():
+                for quad in self.store.quads_for_pattern(None, None, None, graph):
+                    job.check()
+                    if len(triples) == limit:
+                        what = f"the graph <{iri}>" if iri is not None else "the default graph"
+                        raise Refusal(413, "S020", what=what, limit=limit)
+                    triples.append(quad.triple)
             return self._answer(Answer("triples", triples=triples), fmt)
 
         return self.runner.call(work)

@@ -84,9 +84,8 @@ FORMAT = 1
 ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 #: seconds a writer waits for readers (queries are short) and a reader for a writer
 WAIT_FOR_READERS = 10.0
-WAIT_FOR_WRITER = 1.0
-#: seconds a server's query waits for a build's commit (about 20 articles: well under 1 s)
-WAIT_FOR_COMMIT = 5.0
+#: (a build's commit of about 20 articles took 0.1-0.5 s on a loaded 2-core VM)
+WAIT_FOR_WRITER = 5.0
 #: seconds at most a writer waits, before each commit, for readers already waiting to get in
 LET_READERS_IN = 0.5
 
@@ -176,7 +175,7 @@ class LiveStore:
         DiplographError: as ``reading`` (E023-E026), here and from ``session``.
     """
 
-    def __init__(self, path: str | Path, *, wait: float = WAIT_FOR_COMMIT) -> None:
+    def __init__(self, path: str | Path, *, wait: float = WAIT_FOR_WRITER) -> None:
         self.path = Path(path)
         self.wait = wait
         self._local = threading.local()

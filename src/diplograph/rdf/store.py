@@ -180,6 +180,7 @@ class LiveStore:
         self.wait = wait
         self._local = threading.local()
         self._guard = threading.Lock()
+        self._pid = os.getpid()
         self._store: ox.Store | None = None
         self._generation: str | None = None
         with self.session():  # a missing or broken store fails here, not at the first query
@@ -188,6 +189,10 @@ class LiveStore:
     @contextlib.contextmanager
     def session(self) -> Iterator[ox.Store]:
         """The current snapshot, held under the shared lock for the block (re-entrant)."""
+        if os.getpid() != self._pid:  # a forked worker: a thread of the parent may have held
+            self._guard = threading.Lock()  # the guard, and its sessions are not this one's
+            self._local = threading.local()
+            self._pid = os.getpid()
         pinned = getattr(self._local, "store", None)
         if pinned is not None:
             yield pinned

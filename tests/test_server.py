@@ -755,3 +755,27 @@ def test_server_doctests(name):
     module = importlib.import_module(f"diplograph.server.{name}")
     failures, tried = doctest.testmod(module)
     assert tried and not failures
+
+
+def test_server_store_folder_busy_past_the_wait_answers_503_then_serves(tmp_path, oracle):
+    """A request that waits longer than the LiveStore's wait for a writer's commit gets 503
+    with Retry-After and the store's "in use" message; once the commit ends it is served,
+    with what the commit wrote (the snapshot is reopened)."""
+    from diplograph.rdf.store import LiveStore, replace_graph, with_writer
+
+    folder = tmp_path / "store"
+    nt = oracle.serialize(format="nt")
+    with_writer(folder, lambda store: replace_graph(store, ox.NamedNode(ARTICLE_GRAPH), nt))
+    count = "SELECT (COUNT(DISTINCT ?g) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
+    with running(LiveStore(folder, wait=0.2)) as url:
+        assert b"2" in get_query(url, count, "text/csv")[2]  # the article and the ontology
+
+        def commit(store) -> tuple:
+            replace_graph(store, ox.NamedNode("urn:x:graph"), "<urn:x:s> <urn:x:p> <urn:x:o> .")
+            return get_query(url, count, "text/csv")
+
+        status, headers, body = with_writer(folder, commit)  # the request waits meanwhile
+        assert status == 503 and headers.get("Retry-After") == "2"
+        assert b"is in use by another process" in body
+        status, _, body = get_query(url, count, "text/csv")
+        assert status == 200 and b"3" in body

@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import pytest
 from rdflib import Literal
 from typer.testing import CliRunner
 
+from conftest import serving
 from diplograph import api
 from diplograph.cli import app
 from diplograph.errors import DiplographError
@@ -604,14 +606,11 @@ def test_store_two_writers_the_second_gets_a_clear_error(built, monkeypatch):
     )
     try:
         assert holder.stdout.readline() == "holding\n"
-        for args in (
-            ["remove", "paris-talks"],
-            ["events"],
-            ["export", "-o", built.parent / "x.nq"],
-        ):
-            result = cli(*args, "--store", built)
-            line = one_error_line(result)
-            assert f"store {built} is in use by another process" in line
+        line = one_error_line(cli("remove", "paris-talks", "--store", built))
+        assert f"store {built} is in use by another process" in line
+        # readers are kept out only while a build commits, not while it reads its input
+        assert cli("events", "--store", built).exit_code == 0
+        assert cli("export", "-o", built.parent / "x.nq", "--store", built).exit_code == 0
         with pytest.raises(DiplographError) as caught:
             store.write_articles(built, _extractions())
         assert caught.value.code == "E025"
@@ -921,3 +920,162 @@ def test_store_articles_keep_their_ids(tmp_path):
     with store.reading(path) as opened:
         assert store.article_ids(opened) == ["a b/ü?"]
     assert api.remove(["a b/ü?"], store=path) == 1
+
+
+# a served store that builds and removes write meanwhile
+
+#: one snapshot: the events of each article in its named graph and in the merged default
+#: graph (by the document each was derived from)
+EVENTS_BOTH_WAYS = """
+SELECT ?where ?doc (COUNT(DISTINCT ?e) AS ?n) WHERE {
+  { GRAPH ?g { ?e a dgo:Event ; prov:wasDerivedFrom ?doc } BIND ("named" AS ?where) }
+  UNION
+  { ?e a dgo:Event ; prov:wasDerivedFrom ?doc BIND ("default" AS ?where) }
+} GROUP BY ?where ?doc
+"""
+#: triples of the default graph that no named graph holds, and the other way round
+OUT_OF_STEP = """
+SELECT (COUNT(*) AS ?n) WHERE {
+  { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }
+  UNION
+  { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }
+}
+"""
+
+
+def _ask_server(url: str, query: str) -> tuple[int, list[dict]]:
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    address = url + "/sparql?" + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(address, headers={"Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())["results"]["bindings"]
+    except urllib.error.HTTPError as exc:
+        return exc.code, [{"error": exc.read().decode()}]
+
+
+def _events_per_article(rows: list[dict]) -> dict[str, dict[str, int]]:
+    """{"named": {doc id: events}, "default": {...}} from EVENTS_BOTH_WAYS."""
+    seen: dict[str, dict[str, int]] = {"named": {}, "default": {}}
+    for row in rows:
+        doc = row["doc"]["value"].rsplit("/", 1)[-1]
+        seen[row["where"]["value"]][doc] = int(row["n"]["value"])
+    return seen
+
+
+class _Watcher:
+    """Threads that query a server without pause and keep every answer, timed."""
+
+    def __init__(self, url: str, threads: int = 2) -> None:
+        self.url = url
+        self.answers: list[tuple[float, str, int, list[dict]]] = []  # (asked at, ...)
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self._watch, daemon=True) for _ in range(threads)]
+
+    def _watch(self) -> None:
+        while not self.stop.is_set():
+            for name, query in (("events", EVENTS_BOTH_WAYS), ("out-of-step", OUT_OF_STEP)):
+                asked = time.monotonic()
+                status, rows = _ask_server(self.url, query)
+                self.answers.append((asked, name, status, rows))
+
+    def __enter__(self) -> _Watcher:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(60)
+
+
+def _assert_whole_articles(answers, expected: dict[str, int]) -> list[int]:
+    """Every answer is 200 and consistent: each article's events the same in its graph and
+    in the merge, and as many as it has. Returns the article counts seen, in order."""
+    counts = []
+    for _, name, status, rows in sorted(answers, key=lambda answer: answer[0]):
+        assert status == 200, rows
+        if name == "out-of-step":
+            assert rows == [{"n": {**rows[0]["n"], "value": "0"}}], rows
+            continue
+        seen = _events_per_article(rows)
+        assert seen["named"] == seen["default"]
+        for doc, events in seen["named"].items():
+            assert events == expected[doc], (doc, events)
+        counts.append(len(seen["named"]))
+    return counts
+
+
+def test_store_a_served_store_follows_builds_and_removes(tmp_path, monkeypatch):
+    """``diplograph serve --store`` answers while articles are written and removed; every
+    answer holds whole articles (graph and merge together), and the new ones show at once."""
+    monkeypatch.setattr(store, "BULK_QUADS", 400)  # commits of a few articles: many of them
+    articles = _many(60)
+    expected = {a.article.id: len(a.events) for a in articles}
+    path = tmp_path / "store"
+    assert store.write_articles(path, articles[:4]) == 4
+    with serving("--store", str(path)) as url, _Watcher(url) as watcher:
+        while len(watcher.answers) < 4:  # the server answers before the build starts
+            time.sleep(0.05)
+        started = time.monotonic()
+
+        def parsed():  # as slow as a parse: the server answers between the commits
+            for article in articles[4:]:
+                time.sleep(0.03)
+                yield article
+
+        assert store.write_articles(path, parsed()) == 56  # the writer of build --store
+        built = time.monotonic()
+        status, rows = _ask_server(url, EVENTS_BOTH_WAYS)
+        assert status == 200 and _events_per_article(rows)["named"] == expected
+        gone = [a.article.id for a in articles[10:20]]
+        removal = subprocess.run(
+            [sys.executable, "-m", "diplograph.cli", "remove", *gone, "--store", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert removal.returncode == 0, removal.stderr
+        status, rows = _ask_server(url, EVENTS_BOTH_WAYS)
+        left = {doc: n for doc, n in expected.items() if doc not in gone}
+        assert status == 200 and _events_per_article(rows)["named"] == left
+        time.sleep(0.3)
+    counts = _assert_whole_articles(watcher.answers, expected)
+    during = [a for a in watcher.answers if started <= a[0] <= built and a[1] == "events"]
+    assert during, "no query ran while the build wrote"
+    middle = {len(_events_per_article(a[3])["named"]) for a in during}
+    assert middle - {4, 60}, f"no commit seen between the first and the last: {middle}"
+    assert counts[0] == 4 and counts[-1] == 50
+    assert_merge_is_the_union(path)
+
+
+@pytest.mark.model
+def test_store_diplograph_build_while_serving(tmp_path):
+    """The real ``diplograph build --store`` (spaCy) exits 0 while ``serve`` answers, and
+    its articles are served at once, without a restart (here they replace older versions)."""
+    path = tmp_path / "store"
+    assert store.write_articles(path, _extractions()) == 3
+    with serving("--store", str(path)) as url, _Watcher(url) as watcher:
+        command = ["build", str(TWO_ARTICLES), "--store", str(path)]
+        build = subprocess.run(
+            [sys.executable, "-m", "diplograph.cli", *command],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert build.returncode == 0, build.stderr
+        status, rows = _ask_server(url, EVENTS_BOTH_WAYS)
+        assert status == 200
+        seen = _events_per_article(rows)
+        # its two articles replace the hand-made ones of the same ids; berlin-call stays
+        assert seen["named"] == seen["default"] and len(seen["named"]) == 3
+        assert seen["named"]["berlin-call"] == 1 and seen["named"]["tokyo-protest"] >= 2
+    for _, name, status, rows in watcher.answers:
+        assert status == 200, rows
+        if name == "events":
+            seen = _events_per_article(rows)
+            assert seen["named"] == seen["default"]

@@ -25,8 +25,17 @@ Locks: one process writes at a time (``diplograph-write.lock``, and RocksDB's ow
 Readers open a read-only snapshot under a shared lock (``diplograph-read.lock``) that the
 writer takes exclusively: RocksDB's read-only mode is undefined while another process writes
 (queries then fail on files compaction removed, or never end), so reading and writing wait
-for each other instead. The locks are ``flock`` locks: the system drops them when a process
-dies, so a crash never leaves a store locked.
+for each other instead. A build takes the read lock only while it commits (``_readers_out``:
+open the database, write a batch of about 20 articles, flush, close), so queries and a
+running server interleave with it; between commits the database is closed. A writer first
+takes ``diplograph-turn.lock`` exclusively, which readers pass through (shared) before the
+read lock: new readers wait while a writer waits for the running ones, so a busy server
+never starves a build; and before each commit a writer lets in the readers already waiting
+(``diplograph-waiting.lock``, shared while a reader is on its way in, for up to half a
+second), so a build's commits never starve a server. Each commit writes a new
+``diplograph-generation`` first: a reader that keeps a snapshot open between queries
+(``LiveStore``, the server) reopens it when that changed. The locks are ``flock`` locks:
+the system drops them when a process dies, so a crash never leaves a store locked.
 """
 
 from __future__ import annotations
@@ -63,12 +72,22 @@ DEFAULT_STORE = Path("graphs") / "store"
 MARKER = "diplograph-store.json"
 WRITE_LOCK = "diplograph-write.lock"
 READ_LOCK = "diplograph-read.lock"
+#: writers take it exclusively before the read lock, readers pass it (shared) on their way in
+TURN_LOCK = "diplograph-turn.lock"
+#: held (shared) by readers on their way in: a writer lets them in before its next commit
+WAITING_LOCK = "diplograph-waiting.lock"
+#: rewritten by every writer before it opens the database: snapshots older than it are stale
+GENERATION = "diplograph-generation"
+LOCK_FILES = frozenset({WRITE_LOCK, READ_LOCK, TURN_LOCK, WAITING_LOCK, GENERATION})
 #: the layout written here; a store of another format is refused, not misread
 FORMAT = 1
 ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 #: seconds a writer waits for readers (queries are short) and a reader for a writer
 WAIT_FOR_READERS = 10.0
-WAIT_FOR_WRITER = 1.0
+#: (a build's commit of about 20 articles took 0.1-0.5 s on a loaded 2-core VM)
+WAIT_FOR_WRITER = 5.0
+#: seconds at most a writer waits, before each commit, for readers already waiting to get in
+LET_READERS_IN = 0.5
 
 
 def is_store(path: str | Path) -> bool:
@@ -98,8 +117,9 @@ def reading(path: str | Path) -> Iterator[ox.Store]:
         lock.close()
 
 
-def read_lock(path: str | Path) -> IO[bytes]:
-    """Take the shared lock of the store in ``path`` (close the returned file to let it go).
+def read_lock(path: str | Path, wait: float | None = None) -> IO[bytes]:
+    """Take the shared lock of the store in ``path`` (close the returned file to let it go),
+    waiting up to ``wait`` seconds (``WAIT_FOR_WRITER``) for a writer's commit.
 
     Raises:
         DiplographError: E023, E024 as ``reading``; E025 when a writer holds the store.
@@ -108,14 +128,124 @@ def read_lock(path: str | Path) -> IO[bytes]:
     if not path.exists():
         raise error("E023", path=path)
     _check_marker(path)
-    lock = _flock(path / READ_LOCK, exclusive=False, wait=WAIT_FOR_WRITER)
+    deadline = time.monotonic() + (WAIT_FOR_WRITER if wait is None else wait)
+    waiting = _flock(path / WAITING_LOCK, exclusive=False, wait=deadline - time.monotonic())
+    try:
+        turn = _flock(path / TURN_LOCK, exclusive=False, wait=deadline - time.monotonic())
+        if turn is None:
+            raise error("E025", path=path, who="a build or remove is writing it")
+        try:
+            lock = _flock(path / READ_LOCK, exclusive=False, wait=deadline - time.monotonic())
+        finally:
+            turn.close()
+    finally:
+        if waiting is not None:
+            waiting.close()
     if lock is None:
         raise error("E025", path=path, who="a build or remove is writing it")
     if (path / PENDING).exists():  # no writer holds the store: a build died mid-batch
         lock.close()
         with_writer(path, len)  # takes the half-loaded batch out
-        return read_lock(path)
+        return read_lock(path, wait)
     return lock
+
+
+def generation(path: str | Path) -> str:
+    """The store's generation: it changes whenever a writer opens the database ("" before
+    the first). Read it holding the read lock; a snapshot opened under another is stale."""
+    try:
+        return (Path(path) / GENERATION).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+
+
+class LiveStore:
+    """The store folder ``path`` for a long-running reader (the server): read-only snapshots
+    that follow the builds and removes writing it meanwhile.
+
+    Work on the store runs in ``session()``: it takes the shared lock (waiting up to
+    ``wait`` seconds for a writer's commit), reopens the snapshot if a writer committed since
+    it was opened (``generation``), and lends it until the block ends; a writer waits for
+    running sessions, never the other way round for longer than one commit. Between sessions
+    no lock is held. ``query`` and ``quads_for_pattern`` use the session of the calling
+    thread; ``contains_named_graph`` and ``named_graphs`` open one of their own if there is
+    none. So a reader sees each commit whole or not at all, and never a half-written article.
+
+    Raises:
+        DiplographError: as ``reading`` (E023-E026), here and from ``session``.
+    """
+
+    def __init__(self, path: str | Path, *, wait: float = WAIT_FOR_WRITER) -> None:
+        self.path = Path(path)
+        self.wait = wait
+        self._local = threading.local()
+        self._guard = threading.Lock()
+        self._pid = os.getpid()
+        self._store: ox.Store | None = None
+        self._generation: str | None = None
+        with self.session():  # a missing or broken store fails here, not at the first query
+            pass
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[ox.Store]:
+        """The current snapshot, held under the shared lock for the block (re-entrant)."""
+        if os.getpid() != self._pid:  # a forked worker: a thread of the parent may have held
+            self._guard = threading.Lock()  # the guard, and its sessions are not this one's
+            self._local = threading.local()
+            self._pid = os.getpid()
+        pinned = getattr(self._local, "store", None)
+        if pinned is not None:
+            yield pinned
+            return
+        lock = read_lock(self.path, self.wait)
+        try:
+            with self._guard:  # no writer can run: every session now sees one generation
+                current = generation(self.path)
+                if self._store is None or current != self._generation:
+                    self._store = None  # the stale snapshot closes before the new one opens
+                    self._store = _open_read_only(self.path)
+                    self._generation = current
+                store = self._store
+            self._local.store = store
+            try:
+                yield store
+            finally:
+                self._local.store = None
+                del store
+        finally:
+            lock.close()
+
+    def _pinned(self) -> ox.Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            raise RuntimeError("LiveStore: query the store inside session()")
+        return store
+
+    def query(self, query: str, **options) -> object:
+        """``pyoxigraph.Store.query`` on this thread's session (iterate it in the session)."""
+        return self._pinned().query(query, **options)
+
+    def quads_for_pattern(self, *pattern) -> Iterator[ox.Quad]:
+        """``pyoxigraph.Store.quads_for_pattern``; outside a session, a list read in one."""
+        if getattr(self._local, "store", None) is not None:
+            return self._pinned().quads_for_pattern(*pattern)
+        with self.session() as store:
+            return iter(list(store.quads_for_pattern(*pattern)))
+
+    def contains_named_graph(self, graph: ox.NamedNode | ox.BlankNode) -> bool:
+        """Whether the store holds the named graph ``graph`` now."""
+        with self.session() as store:
+            return store.contains_named_graph(graph)
+
+    def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
+        """The store's named graphs now."""
+        with self.session() as store:
+            return list(store.named_graphs())
+
+    def close(self) -> None:
+        """Drop the snapshot (a later session opens a new one)."""
+        with self._guard:
+            self._store = None
 
 
 def _open_read_only(path: Path) -> ox.Store:
@@ -161,6 +291,13 @@ def holding_write_locks(path: str | Path, work: Callable[[], T]) -> T:
             the folder cannot be made, E027 a write failed (an ``OSError`` of ``work``).
     """
     path = Path(path)
+    with _write_lock(path), _readers_out(path):
+        return work()
+
+
+@contextlib.contextmanager
+def _write_lock(path: Path) -> Iterator[None]:
+    """Hold the store's write lock (one writer at a time): E025 at once if another has it."""
     _check_writable(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -170,27 +307,53 @@ def holding_write_locks(path: str | Path, work: Callable[[], T]) -> T:
     if writer is None:
         raise error("E025", path=path, who="a build or remove is writing it")
     try:
-        readers = _flock(path / READ_LOCK, exclusive=True, wait=WAIT_FOR_READERS)
+        yield
+    finally:
+        writer.close()
+
+
+@contextlib.contextmanager
+def _readers_out(path: Path) -> Iterator[None]:
+    """Hold the read lock exclusively (readers finish first, for up to ``WAIT_FOR_READERS``
+    seconds; new ones wait at the turn lock), and start a new generation. The block opens
+    the database and closes it before it ends; an ``OSError`` of it is E027.
+    """
+    # readers waiting since the last commit go first (a build's commits follow each other
+    # closely): then the turn lock keeps new ones out while the running ones finish
+    waiting = _flock(path / WAITING_LOCK, exclusive=True, wait=LET_READERS_IN)
+    if waiting is not None:
+        waiting.close()
+    deadline = time.monotonic() + WAIT_FOR_READERS
+    turn = _flock(path / TURN_LOCK, exclusive=True, wait=WAIT_FOR_READERS)
+    if turn is None:
+        raise error("E025", path=path, who="a query, an export or a server is reading it")
+    try:
+        readers = _flock(path / READ_LOCK, exclusive=True, wait=deadline - time.monotonic())
         if readers is None:
             raise error("E025", path=path, who="a query, an export or a server is reading it")
         try:
-            return work()
+            # before the database opens: a snapshot a reader opened before now is stale
+            with atomic_output(path / GENERATION) as temporary:
+                temporary.write_text(f"{time.time_ns()}-{os.getpid()}\n", encoding="utf-8")
+            yield
         except OSError as exc:
             raise error("E027", path=path, detail=_detail(exc)) from None
         finally:
             _forget()  # the store an exception's frames hold goes before the locks
             readers.close()
     finally:
-        writer.close()
+        turn.close()
 
 
 def write_articles(path: str | Path, extractions: Iterable[Extraction]) -> int:
     """Write articles into the store in ``path`` (made if missing); returns how many.
 
-    Each article is committed on its own as it comes: an error (a bad article further on, a
-    full disk, Ctrl-C, a crash) stops the build with every article before it stored and
-    nothing of the one being written. The writes run in a thread of their own (Oxigraph
-    leaves Python's lock while it loads), so parsing the next article goes on meanwhile.
+    Articles are committed a batch at a time (about 20) as they come: an error (a bad
+    article further on, a full disk, Ctrl-C) stops the build with every article before it
+    stored and nothing of the one being written. The writes run in a thread of their own
+    (Oxigraph leaves Python's lock while it loads), so parsing the next article goes on
+    meanwhile. The write lock is held throughout; the read lock only while a batch is
+    committed, so readers (a server) go on between commits and see each batch whole.
 
     Raises:
         DiplographError: the errors of ``with_writer``, and whatever reading ``extractions``
@@ -204,16 +367,14 @@ def write_articles(path: str | Path, extractions: Iterable[Extraction]) -> int:
         )
         return write_in_background(Path(path), graphs)
 
-    return holding_write_locks(path, write_all)
+    with _write_lock(Path(path)):
+        return write_all()
 
 
 #: articles made ready while the writer thread is still busy with a bulk load: more than a
 #: batch of the parser (16), so that making the next ones never waits for a load to end
 #: (with 4, the build of 48 articles took 4-5 % longer); about 70 kB of N-Triples each
 WRITE_AHEAD = 32
-#: characters of N-Triples written between flushes of the store's write buffers (about 45
-#: articles): without them RocksDB's buffers grow with the corpus, to hundreds of megabytes
-FLUSH_EVERY = 3_000_000
 #: quads of new articles gathered for one bulk load (about 20 articles): Oxigraph's bulk
 #: loader writes them about twice as fast as its transactions (benchmarks/README.md);
 #: batches of 50,000 quads were no faster and made the build's memory grow with the corpus
@@ -230,14 +391,12 @@ def write_in_background(
     graphs: Iterable[tuple[ox.NamedNode, str]],
 ) -> int:
     """Write each (name, N-Triples) of ``graphs`` in order into the store in ``path``, in a
-    writer thread, while this thread makes the next ones; returns how many were written. The
-    caller holds the write locks (``holding_write_locks``).
+    writer thread, while this thread makes the next ones; returns how many were written.
 
-    The writer thread opens the store (``open_for_writing``: tens of milliseconds) while this
-    thread makes the first graphs, and flushes and closes it when they are written.
-
-    Graphs the store does not hold yet are gathered and bulk-loaded together
-    (``bulk_write``); a graph it holds is replaced in one transaction (``replace_graph``).
+    The caller holds the write lock only: the writer thread first opens the store
+    (``open_for_writing``) and closes it, beside the first graphs; then it gathers the
+    graphs up to ``BULK_QUADS`` quads and commits them together (``_commit``), taking the
+    read lock exclusively for just that, so readers go on between commits.
     When the stream ends, or this thread fails (a bad article further on, Ctrl-C), the
     graphs gathered so far are written before this returns or raises: every article before
     the failure is stored, nothing of the one being made. A failure in the writer stops both:
@@ -268,44 +427,59 @@ def write_in_background(
 
 
 def _writer(path: Path, pending: queue.Queue, outcome: dict) -> None:
-    try:
-        store = open_for_writing(path)
+    try:  # the store is made, its ontology synced, a cut-short load taken out, and closed
+        with _readers_out(path):
+            store = open_for_writing(path)
+            try:
+                store.flush()
+            finally:
+                del store  # RocksDB closes before the read lock goes
     except BaseException as exc:  # raised again in the producer's thread, which stops
         outcome["failure"] = exc
         while pending.get() is not _DONE:
             pass
         return
-    batch: dict[ox.NamedNode, str] = {}  # new graphs for the next bulk load, in order
-    quads = unflushed = 0
-    while (item := pending.get()) is not _DONE:
-        if "failure" in outcome:
-            continue  # drain: the producer stops at its next article
-        try:
-            name, ntriples = item
-            if name not in batch and not store.contains_named_graph(name):
-                batch[name] = ntriples
-                quads += 2 * ntriples.count("\n")  # in its graph and in the merge
-                if quads >= BULK_QUADS:
-                    outcome["written"] += bulk_write(store, path, batch)
-                    batch, quads = {}, 0
+    chunk: list[tuple[ox.NamedNode, str]] = []
+    quads = 0
+    while True:
+        item = pending.get()
+        if item is not _DONE:
+            if "failure" in outcome:
+                continue  # drain: the producer stops at its next article
+            chunk.append(item)
+            quads += 2 * item[1].count("\n")  # in its graph and in the merge
+            if quads < BULK_QUADS:
                 continue
-            outcome["written"] += bulk_write(store, path, batch)  # the order is kept
-            batch, quads = {}, 0
-            write_graph(store, name, ntriples)
-            outcome["written"] += 1
-            unflushed += len(ntriples)
-            if unflushed >= FLUSH_EVERY:  # memory stays flat: RocksDB's buffers go to disk
-                store.flush()
-                unflushed = 0
-        except BaseException as exc:  # raised again in the producer's thread
-            outcome["failure"] = exc
-    if "failure" not in outcome:
+        if chunk and "failure" not in outcome:
+            try:
+                _commit(path, chunk, outcome)
+            except BaseException as exc:  # raised again in the producer's thread
+                outcome["failure"] = exc
+        chunk, quads = [], 0
+        if item is _DONE:
+            return
+
+
+def _commit(path: Path, chunk: list[tuple[ox.NamedNode, str]], outcome: dict) -> None:
+    """Write ``chunk`` (name, N-Triples) in order, readers kept out: the store is opened,
+    the graphs it does not hold are bulk-loaded together (``bulk_write``), one it holds is
+    replaced in one transaction (``replace_graph``); then it is flushed and closed."""
+    with _readers_out(path):
+        store = _open_primary(path)
         try:
+            batch: dict[ox.NamedNode, str] = {}  # new graphs for the next bulk load, in order
+            for name, ntriples in chunk:
+                if name not in batch and not store.contains_named_graph(name):
+                    batch[name] = ntriples
+                    continue
+                outcome["written"] += bulk_write(store, path, batch)  # the order is kept
+                batch = {}
+                write_graph(store, name, ntriples)
+                outcome["written"] += 1
             outcome["written"] += bulk_write(store, path, batch)
             store.flush()
-        except BaseException as exc:
-            outcome["failure"] = exc
-    del store  # RocksDB closes here: the thread ends before the caller lets the locks go
+        finally:
+            del store  # RocksDB closes here, before the read lock goes
 
 
 def bulk_write(store: ox.Store, path: Path, graphs: dict[ox.NamedNode, str]) -> int:
@@ -403,12 +577,7 @@ def remove_articles(path: str | Path, doc_ids: Iterable[str]) -> int:
 def open_for_writing(path: Path) -> ox.Store:
     """The store in ``path`` opened for writing, its ontology up to date and a bulk load a
     crash cut short taken out. The caller holds the write locks."""
-    try:
-        store = ox.Store(str(path))
-    except OSError as exc:
-        if "lock" in str(exc).lower():  # RocksDB's lock: a writer that skipped ours
-            raise error("E025", path=path, who="another program is writing it") from None
-        raise error("E026", path=path, detail=_detail(exc)) from None
+    store = _open_primary(path)
     problem = None
     if not is_store(path) and not _being_made(store):
         # an Oxigraph database diplograph did not make
@@ -440,6 +609,16 @@ def _being_made(store: ox.Store) -> bool:
     ontology = {quad.triple for quad in store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH)}
     merged = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
     return all(quad.triple in ontology for quad in merged)
+
+
+def _open_primary(path: Path) -> ox.Store:
+    """The Oxigraph database in ``path`` opened for writing, as it is."""
+    try:
+        return ox.Store(str(path))
+    except OSError as exc:
+        if "lock" in str(exc).lower():  # RocksDB's lock: a writer that skipped ours
+            raise error("E025", path=path, who="another program is writing it") from None
+        raise error("E026", path=path, detail=_detail(exc)) from None
 
 
 def _forget(exc: BaseException | None = None) -> None:
@@ -493,7 +672,7 @@ def _check_writable(path: Path) -> None:
         if is_store(path):
             _check_marker(path)
         return
-    others = [p.name for p in path.iterdir() if p.name not in {WRITE_LOCK, READ_LOCK}]
+    others = [p.name for p in path.iterdir() if p.name not in LOCK_FILES]
     if others and not (path / "CURRENT").is_file():
         raise _not_a_store(path, "the folder holds other files")
 
@@ -739,10 +918,12 @@ __all__ = [
     "DEFAULT_STORE",
     "MARKER",
     "ONTOLOGY_GRAPH",
+    "LiveStore",
     "article_graphs",
     "article_ids",
     "data_quads",
     "dump_nquads",
+    "generation",
     "is_store",
     "read_lock",
     "reading",

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from diplograph.server.guard import Limits
 from diplograph.server.handlers import Handler
-from diplograph.server.load import open_store, with_folder
+from diplograph.server.load import follow_folder, open_store, with_folder
 from diplograph.server.pages import Pages
 from diplograph.server.sparql import Endpoint, Settings
 
@@ -98,13 +98,13 @@ def serve(
     Queries run in ``workers`` processes, each bounded to ``max_memory`` MiB and killed
     past ``timeout``; ``limits`` bound a query's text before it is parsed.
 
-    A store folder is read through a snapshot under its shared lock, or, with an
-    ``update_token``, opened for writing under its write lock, for as long as the server
-    runs.
+    A store folder is read through snapshots that follow the builds and removes writing
+    it meanwhile (:func:`follow_folder`), or, with an ``update_token``, opened for writing
+    under its write lock for as long as the server runs (then builds wait for it).
 
     Raises:
         DiplographError: S001 (both or neither of graphs and store), and the errors of
-            :func:`open_store` and :func:`with_folder`.
+            :func:`open_store`, :func:`follow_folder` and :func:`with_folder`.
         OSError: when the address cannot be bound.
     """
     from diplograph.server.errors import configuration_error
@@ -147,5 +147,7 @@ def serve(
 
     if store is None:
         run(open_store(graphs))
+    elif update_token is not None:
+        with_folder(store, run, writable=True)
     else:
-        with_folder(store, run, writable=update_token is not None)
+        run(follow_folder(store))

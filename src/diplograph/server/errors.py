@@ -56,6 +56,7 @@ class Messages:
         "{memory} MiB per query (--max-memory); narrow it (more specific patterns, LIMIT)"
     )
     S024 = "{detail}; send a smaller query or ask the operator to raise the limit"
+    S025 = "the store folder cannot be read now: {detail}"
 
 
 class Refusal(Exception):

@@ -26,6 +26,7 @@ from importlib import resources
 from urllib.parse import parse_qs, urlsplit
 
 from diplograph import __version__
+from diplograph.errors import DiplographError
 from diplograph.server.errors import Refusal
 from diplograph.server.html import HTML_TYPE, POLICY
 from diplograph.server.network import CATEGORIES, network_response
@@ -90,6 +91,10 @@ class Handler(BaseHTTPRequestHandler):
             response = self._route(method)
         except Refusal as refusal:
             response = text(refusal.status, f"diplograph: {refusal.message}", refusal.headers)
+        except DiplographError as exc:  # a served store folder stayed busy (E025) or broke
+            busy = exc.code == "E025"
+            headers = {"Retry-After": "2"} if busy else {}
+            response = text(503 if busy else 500, f"diplograph: {exc.message}", headers)
         except Exception:  # the server answers and stays up, whatever one request did
             log.error("error on %s %s\n%s", method, self.path, traceback.format_exc())
             response = text(500, "diplograph: internal error; the server log has the details")

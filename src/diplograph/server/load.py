@@ -73,15 +73,36 @@ def with_folder(path: str | Path, work: Callable[[ox.Store], T], *, writable: bo
     """
     from diplograph.rdf import store as folders
 
-    path = Path(path)
-    if not path.exists():
-        raise error("E023", path=path)
-    if not folders.is_store(path):  # serving never makes a store
-        raise error("E024", path=path, detail=f"no {folders.MARKER} in it")
+    path = _served_folder(path)
     if writable:
         return folders.with_writer(path, work)
     with folders.reading(path) as snapshot:
         return work(snapshot)
+
+
+def follow_folder(path: str | Path):
+    """The store folder ``path`` for serving while builds and removes write it: a
+    :class:`diplograph.rdf.store.LiveStore`, which the server queries like a
+    ``pyoxigraph.Store``, one snapshot per request, reopened after each commit.
+
+    Raises:
+        DiplographError: E023 (no store there) and the store's other errors (E024-E026).
+    """
+    from diplograph.rdf import store as folders
+
+    return folders.LiveStore(_served_folder(path))
+
+
+def _served_folder(path: str | Path) -> Path:
+    """``path``, a store folder that exists (serving never makes a store)."""
+    from diplograph.rdf import store as folders
+
+    path = Path(path)
+    if not path.exists():
+        raise error("E023", path=path)
+    if not folders.is_store(path):
+        raise error("E024", path=path, detail=f"no {folders.MARKER} in it")
+    return path
 
 
 def _add(store: ox.Store, triples: list[ox.Triple], graph: ox.NamedNode) -> None:

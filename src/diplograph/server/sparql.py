@@ -6,6 +6,7 @@ Each function here takes what the HTTP request said (already decoded) and return
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import threading
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from importlib import resources
 
 import pyoxigraph as ox
 
+from diplograph.errors import DiplographError
 from diplograph.server import formats, guard
 from diplograph.server.errors import Refusal
 from diplograph.server.formats import GRAPH_FORMATS, RESULT_FORMATS, Format
@@ -77,6 +79,9 @@ class Endpoint:
             max_running=settings.max_running,
         )
         self._writing = threading.Lock()
+        # a LiveStore (a store folder served read-only) lends a snapshot per session (in the
+        # worker that runs it); a pyoxigraph Store needs none
+        self._session = getattr(store, "session", contextlib.nullcontext)
         self.pool = None
         if settings.workers:
             self.pool = Pool(
@@ -152,17 +157,20 @@ class Endpoint:
 
     def _execute(self, job: Job, text: str, substitutions: dict | None, arguments: dict):
         try:
-            result = self.store.query(
-                text, prefixes=_PREFIXES, substitutions=substitutions, **arguments
-            )
-            try:
-                return self.runner.take(job, result)
-            finally:
-                del result
+            with self._session():  # a store folder that builds write: one snapshot per job
+                result = self.store.query(
+                    text, prefixes=_PREFIXES, substitutions=substitutions, **arguments
+                )
+                try:
+                    return self.runner.take(job, result)
+                finally:
+                    del result
         except SyntaxError as exc:
             raise Refusal(400, "S002", kind="query", detail=_detail(exc)) from None
         except OSError as exc:
             raise Refusal(500, "S018", detail=_detail(exc)) from None
+        except DiplographError as exc:  # a served store folder: see _unreadable
+            raise _unreadable(exc) from None
 
     def select(self, text: str, substitutions: dict | None = None) -> Answer:
         """Run one of the server's own queries (pages, network) under the same limits."""
@@ -274,12 +282,16 @@ class Endpoint:
         def work(job: Job) -> Response:
             triples = []
             limit = self.settings.max_rows
-            for quad in self.store.quads_for_pattern(None, None, None, graph):
-                job.check()
-                if len(triples) == limit:
-                    what = f"the graph <{iri}>" if iri is not None else "the default graph"
-                    raise Refusal(413, "S020", what=what, limit=limit)
-                triples.append(quad.triple)
+            try:
+                with self._session():
+                    for quad in self.store.quads_for_pattern(None, None, None, graph):
+                        job.check()
+                        if len(triples) == limit:
+                            what = f"the graph <{iri}>" if iri is not None else "the default graph"
+                            raise Refusal(413, "S020", what=what, limit=limit)
+                        triples.append(quad.triple)
+            except DiplographError as exc:
+                raise _unreadable(exc) from None
             return self._answer(Answer("triples", triples=triples), fmt)
 
         return self.runner.call(work)
@@ -394,6 +406,14 @@ class Endpoint:
             triples.append(ox.Triple(node, n("name"), graph))
         body = formats.write_triples(fmt, triples)
         return Response(200, body, formats.content_type(fmt), {"Vary": "Accept"})
+
+
+def _unreadable(exc: DiplographError) -> Refusal:
+    """503 with Retry-After when a build's commit held the store folder past the wait (E025),
+    else 500: a refusal, so that it comes back whole from a worker process."""
+    busy = exc.code == "E025"
+    headers = {"Retry-After": "2"} if busy else {}
+    return Refusal(503 if busy else 500, "S025", headers, detail=exc.message)
 
 
 def _named_node(iri: str, what: str) -> ox.NamedNode:

@@ -703,11 +703,13 @@ def test_store_query_errors(built):
     with pytest.raises(DiplographError) as caught:
         api.query(text="SELEC ?s WHERE { ?s ?p ?o }", store=built)
     assert caught.value.code == "E013"
+    service = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }"
     with pytest.raises(DiplographError) as caught:
-        api.query(
-            text="SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }", store=built
-        )
-    assert caught.value.code == "E022"
+        api.query(text=service, store=built)
+    assert caught.value.code == "E050"  # the no-outbound policy
+    with pytest.raises(DiplographError) as caught:
+        api.query(text=service, store=built, allow_outbound=True)
+    assert caught.value.code == "E022"  # allowed: nothing listens there
     with pytest.raises(DiplographError) as caught:
         api.query([built.parent / "x.trig"], "ASK {}", store=built)
     assert caught.value.code == "E029"

@@ -141,3 +141,12 @@ def oxigraph_server(tmp_path_factory):
 
     with running_server(OxigraphServer, tmp_path_factory.mktemp("oxigraph")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def plain_oxigraph_server(tmp_path_factory):
+    """An Oxigraph server without ``--union-default-graph`` (tests/servers.py)."""
+    from servers import PlainOxigraphServer, running_server
+
+    with running_server(PlainOxigraphServer, tmp_path_factory.mktemp("oxigraph-plain")) as server:
+        yield server

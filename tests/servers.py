@@ -211,9 +211,12 @@ class OxigraphServer(Server):
     Virtuoso's is), so queries without ``GRAPH`` read every pushed article."""
 
     name = "oxigraph"
+    #: whether the default graph is the union of the named graphs (``--union-default-graph``)
+    union_default_graph = True
 
     def command(self) -> list[str]:
         assert OXIGRAPH is not None
+        union = ["--union-default-graph"] if self.union_default_graph else []
         return [
             OXIGRAPH,
             "serve",
@@ -221,7 +224,7 @@ class OxigraphServer(Server):
             str(self.folder / "db"),
             "--bind",
             f"127.0.0.1:{self.port}",
-            "--union-default-graph",
+            *union,
         ]
 
     def ready_url(self) -> str:
@@ -238,6 +241,14 @@ class OxigraphServer(Server):
     @property
     def update(self) -> str:
         return self.base + "/update"
+
+
+class PlainOxigraphServer(OxigraphServer):
+    """``oxigraph serve`` without ``--union-default-graph``: its default graph is empty, so
+    only queries with ``GRAPH`` read the pushed articles."""
+
+    name = "oxigraph-plain"
+    union_default_graph = False
 
 
 @contextlib.contextmanager
@@ -301,7 +312,11 @@ def basic_auth_proxy(upstream: str, user: str, password: str):
 @contextlib.contextmanager
 def running_server(kind: type[Server], folder: Path):
     """``kind`` started in ``folder``, stopped (by its PID) when the block ends."""
-    missing = {Virtuoso: VIRTUOSO and ISQL, OxigraphServer: OXIGRAPH}[kind]
+    missing = {
+        Virtuoso: VIRTUOSO and ISQL,
+        OxigraphServer: OXIGRAPH,
+        PlainOxigraphServer: OXIGRAPH,
+    }[kind]
     if not missing:
         import pytest
 

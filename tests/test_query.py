@@ -226,8 +226,9 @@ def test_named_queries_list_in_pages_of_100():
     for name in PAGED:
         text = named_query(name)
         assert page_of(text) == (0, 100), name
-        # the ?cut subquery reads the key of the page's last row: row 100
-        assert text.count("OFFSET 99 LIMIT 1") == 1, name
+        # the ?cut subquery reads the key of the page's last row: row 100 (not in actor: one
+        # actor's events are few, and a cut would look the actor up twice)
+        assert text.count("OFFSET 99 LIMIT 1") == (name != "actor"), name
 
 
 @pytest.fixture(scope="module")

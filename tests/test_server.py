@@ -747,12 +747,14 @@ def test_server_runner_busy_and_timeout():
     assert runner.call(lambda job: 42) == 42
 
 
-@pytest.mark.parametrize("name", ["guard", "formats", "html", "load", "app"])
+@pytest.mark.parametrize(
+    "name", ["server.guard", "server.formats", "server.html", "rdf.memory", "server.app"]
+)
 def test_server_doctests(name):
     import doctest
     import importlib
 
-    module = importlib.import_module(f"diplograph.server.{name}")
+    module = importlib.import_module(f"diplograph.{name}")
     failures, tried = doctest.testmod(module)
     assert tried and not failures
 

@@ -39,7 +39,7 @@ def open_graph(paths: Iterable[str | Path] = (), *, store: str | Path | None = N
     whose queries run on Oxigraph's SPARQL engine over a default graph holding every triple
     of every graph once, the ontology's included: so files and stores accept the same SPARQL
     and name graphs alike (``graph/ID`` for a file of one article). Files are loaded into a
-    memory store (``diplograph.server.load.open_store``). A store is opened read-only and
+    memory store (``diplograph.rdf.memory.open_store``). A store is opened read-only and
     holds its read lock (a build waits) until ``dataset.close()``.
 
     Raises:
@@ -48,8 +48,8 @@ def open_graph(paths: Iterable[str | Path] = (), *, store: str | Path | None = N
     """
     paths = list(paths)
     if store is None:
+        from diplograph.rdf.memory import open_store
         from diplograph.rdf.snapshot import MemoryStore
-        from diplograph.server.load import open_store
 
         # on Oxigraph like a store: the same SPARQL accepted, the same graph names
         return bind_prefixes(Dataset(store=MemoryStore(open_store(paths)), default_union=False))

@@ -17,7 +17,7 @@ from diplograph.rdf.store import _open_read_only, read_lock
 
 class MemoryStore(OxigraphStore):
     """rdflib's ``Oxigraph`` store plugin on graph files loaded into a memory store (with the
-    layout of a store folder: ``diplograph.server.load.open_store``), so queries over files
+    layout of a store folder: ``diplograph.rdf.memory.open_store``), so queries over files
     run on the same engine, with the same graph names, as over a store."""
 
     def __init__(self, memory: ox.Store) -> None:

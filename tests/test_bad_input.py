@@ -25,6 +25,7 @@ from diplograph.errors import EXIT_INPUT, EXIT_REMOTE, EXIT_USAGE, DiplographErr
 from diplograph.ingest import read_articles
 from diplograph.rdf import store as stores
 from diplograph.rdf.io import atomic_output
+from servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH = ROOT / "graphs" / "zhao-leji-pyongyang.ttl"
@@ -306,12 +307,8 @@ def places(tmp_path_factory) -> dict[str, str]:
     write(tmp / "a.jsonl", line().encode())
     (tmp / "other").mkdir()
     write(tmp / "other" / "notes.txt", b"someone else's folder")
-    import socket
-
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return {"graph": str(GRAPH), "tmp": str(tmp), "dead": f"http://127.0.0.1:{port}/sparql"}
+    dead = f"http://127.0.0.1:{free_port()}/sparql"  # nothing listens there
+    return {"graph": str(GRAPH), "tmp": str(tmp), "dead": dead}
 
 
 def fill(text: str, places: dict[str, str]) -> str:

@@ -24,7 +24,7 @@ import pytest
 from conftest import _stop, _wait_for_url
 from diplograph import api
 from diplograph.errors import DiplographError
-from diplograph.server.guard import Limits, TooLarge, check, measure
+from diplograph.guard import Limits, TooLarge, check, measure
 from test_server import GRAPH, PERSONS, get_query, http, still_answers
 
 ROOT = Path(__file__).resolve().parents[1]

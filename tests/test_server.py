@@ -26,8 +26,9 @@ from rdflib.compare import graph_diff, isomorphic
 from rdflib.namespace import RDF, SKOS
 
 from conftest import running, serving
+from diplograph import guard
 from diplograph.errors import DiplographError
-from diplograph.server import guard, make_server, open_store, with_folder
+from diplograph.server import make_server, open_store, with_folder
 from diplograph.server.errors import Refusal
 from diplograph.server.formats import GRAPH_FORMATS, RESULT_FORMATS, negotiate
 from diplograph.server.runner import Runner
@@ -748,7 +749,7 @@ def test_server_runner_busy_and_timeout():
 
 
 @pytest.mark.parametrize(
-    "name", ["server.guard", "server.formats", "server.html", "rdf.memory", "server.app"]
+    "name", ["guard", "server.formats", "server.html", "rdf.memory", "server.app"]
 )
 def test_server_doctests(name):
     import doctest

@@ -12,13 +12,13 @@ from rdflib import Dataset
 
 from diplograph.errors import DiplographError, error
 from diplograph.export import entity_rows, event_rows
+from diplograph.guard import Limits
 from diplograph.model import Article, Extraction
 from diplograph.nlp.pipeline import DEFAULT_MODEL, load_pipeline
 from diplograph.propgraph import PG_FORMATS
 from diplograph.push import PushReport, Remote
 from diplograph.push import push as push_graphs
 from diplograph.query import (
-    check_query,
     named_query,
     open_endpoint,
     open_graph,
@@ -29,7 +29,6 @@ from diplograph.query import (
 from diplograph.rdf.build import build_dataset
 from diplograph.rdf.io import atomic_output, output_format, write_dataset
 from diplograph.rdf.store import DEFAULT_STORE
-from diplograph.server.guard import Limits
 from diplograph.vocab import bind_prefixes
 
 T = TypeVar("T")
@@ -245,8 +244,9 @@ def query(
         text = with_page(text, offset=offset, limit=limit, all_rows=all_rows)
     graphs = list(graphs)
     if endpoint is None and not graphs:  # a store: on Oxigraph, without rdflib's SPARQL
-        check_query(text, rdflib=False, allow_outbound=allow_outbound, limits=limits)
-        return query_store(store or DEFAULT_STORE, text, bindings)
+        return query_store(
+            store or DEFAULT_STORE, text, bindings, allow_outbound=allow_outbound, limits=limits
+        )
     return _read(
         graphs,
         store,

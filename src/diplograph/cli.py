@@ -14,6 +14,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup
 from diplograph import __version__, api
 from diplograph.errors import DiplographError
 from diplograph.export import ENTITY_COLUMNS, EVENT_COLUMNS
+from diplograph.guard import Limits
 from diplograph.nlp.pipeline import DEFAULT_MODEL
 from diplograph.propgraph import PG_FORMATS
 from diplograph.push import DEFAULT_BATCH_SIZE, DEFAULT_GRAPH_PREFIX
@@ -28,7 +29,6 @@ from diplograph.query import (
 )
 from diplograph.rdf.io import FORMATS
 from diplograph.rdf.store import DEFAULT_STORE
-from diplograph.server.guard import Limits
 
 _LIMITS = Limits()  # the defaults, shown in --help
 

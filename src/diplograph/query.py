@@ -16,8 +16,8 @@ from rdflib.query import Result
 from rdflib.store import Store
 
 from diplograph.errors import error
+from diplograph.guard import Limits
 from diplograph.rdf.io import read_graphs
-from diplograph.server.guard import Limits
 from diplograph.vocab import ONTOLOGY_IRI, PREFIXES, bind_prefixes, ontology_graph
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv")
@@ -90,9 +90,7 @@ def open_endpoint(url: str, *, user: str | None = None, password: str | None = N
 def on_oxigraph(dataset: Dataset) -> bool:
     """Whether ``dataset`` is a store opened by ``open_graph`` (its queries run on Oxigraph)."""
     snapshot = sys.modules.get("diplograph.rdf.snapshot")  # not loaded: no store was opened
-    return snapshot is not None and isinstance(
-        dataset.store, (snapshot.SnapshotStore, snapshot.MemoryStore)
-    )
+    return snapshot is not None and isinstance(dataset.store, snapshot.MemoryStore)
 
 
 def named_queries() -> dict[str, str]:
@@ -208,7 +206,7 @@ def check_query(
 which rdflib fetches and parses as a graph; refused by the no-outbound policy \
 (allow it with --allow-outbound, or allow_outbound=True in diplograph.api.query)
     """
-    from diplograph.server import guard
+    from diplograph import guard
 
     try:
         guard.check(text, limits or Limits())
@@ -264,16 +262,26 @@ def run_query(
     return result
 
 
-def query_store(path: str | Path, text: str, bindings: dict[str, str] | None = None) -> Result:
+def query_store(
+    path: str | Path,
+    text: str,
+    bindings: dict[str, str] | None = None,
+    *,
+    allow_outbound: bool = False,
+    limits: Limits | None = None,
+) -> Result:
     """``run_query`` on the store in ``path``, straight on Oxigraph under the store's read
     lock: the same answer as on ``open_graph(store=path)``, without loading rdflib's store
-    plugin and SPARQL parser (what ``diplograph query --store`` starts with).
+    plugin and SPARQL parser (what ``diplograph query --store`` starts with). Checked first
+    as ``run_query`` checks (``check_query``).
 
     Raises:
-        DiplographError: as ``diplograph.rdf.store.reading``; E013, E022 and E030 as
-            ``run_query``.
+        DiplographError: as ``diplograph.rdf.store.reading``; E013, E022, E030, E049 and
+            E050 as ``run_query``.
     """
     from diplograph.rdf.store import reading
+
+    check_query(text, rdflib=False, allow_outbound=allow_outbound, limits=limits)
 
     with reading(path) as store:
         return _run_on_store(store, text, bindings or {}, _prefixes())

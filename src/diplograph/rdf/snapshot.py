@@ -29,7 +29,7 @@ class MemoryStore(OxigraphStore):
         return self._inner
 
 
-class SnapshotStore(OxigraphStore):
+class SnapshotStore(MemoryStore):
     """rdflib's ``Oxigraph`` store plugin (oxrdflib) on a read-only snapshot of a store.
 
     It holds the store's read lock until ``close()`` (``Dataset.close()``) or until it is
@@ -43,15 +43,10 @@ class SnapshotStore(OxigraphStore):
         path = Path(path)
         self._lock = read_lock(path)
         try:
-            super().__init__(store=_open_read_only(path))
+            super().__init__(_open_read_only(path))
         except BaseException:
             self._lock.close()
             raise
-
-    @property
-    def oxigraph(self) -> ox.Store:
-        """The pyoxigraph store underneath, for Oxigraph's own API (SPARQL, dumps)."""
-        return self._inner
 
     def close(self, commit_pending_transaction: bool = False) -> None:
         with contextlib.suppress(AttributeError):  # closed twice

@@ -557,18 +557,15 @@ def remove_articles(path: str | Path, doc_ids: Iterable[str]) -> int:
         raise error("E023", path=path) if not path.exists() else _not_a_store(path)
 
     def remove_all(store: ox.Store) -> int:
-        held = set(article_ids(store))
+        held = article_ids(store)
+        known = set(held)
         for doc_id in doc_ids:
-            if doc_id not in held:
-                remove_article(store, doc_id, path)  # raises E028, with the close matches
+            if doc_id not in known:
+                raise _not_held(doc_id, path, held)
         graphs = [str(ox.NamedNode(iris.graph_iri(doc_id))) for doc_id in doc_ids]
         if graphs:
-            update = " ;\n".join(_full_replacement(graph, None) for graph in graphs)
-            try:
-                store.update(update)
-            except (RuntimeError, SyntaxError) as exc:
-                detail = f"the removal failed and was rolled back: {exc}"
-                raise error("E027", path=path, detail=detail) from None
+            removal = " ;\n".join(_full_replacement(graph, None) for graph in graphs)
+            _update(store, removal, "the removal")
         return len(doc_ids)
 
     return with_writer(path, remove_all)
@@ -745,10 +742,16 @@ def replace_graph(store: ox.Store, name: ox.NamedNode, ntriples: str | None) -> 
     """
     update = replacement(store, name, ntriples)
     if update:
-        try:
-            store.update(update)
-        except (RuntimeError, SyntaxError) as exc:  # OSError (disk, I/O) passes as it is
-            raise OSError(f"the update of {name} failed and was rolled back: {exc}") from exc
+        _update(store, update, f"the update of {name}")
+
+
+def _update(store: ox.Store, update: str, what: str) -> None:
+    """Run one SPARQL Update (one transaction); a failure is an ``OSError`` (E027 from the
+    writer), the engine's own errors included."""
+    try:
+        store.update(update)
+    except (RuntimeError, SyntaxError) as exc:  # OSError (disk, I/O) passes as it is
+        raise OSError(f"{what} failed and was rolled back: {exc}") from exc
 
 
 def replacement(store: ox.Store, name: ox.NamedNode, ntriples: str | None) -> str:
@@ -820,9 +823,13 @@ def remove_article(store: ox.Store, doc_id: str, path: str | Path) -> None:
     """
     name = ox.NamedNode(iris.graph_iri(doc_id))
     if not store.contains_named_graph(name):
-        ids = article_ids(store)
-        raise error("E028", id=doc_id, path=path, count=len(ids), hint=_hint(doc_id, ids))
+        raise _not_held(doc_id, path, article_ids(store))
     replace_graph(store, name, None)
+
+
+def _not_held(doc_id: str, path: str | Path, ids: list[str]) -> DiplographError:
+    """E028 for ``doc_id``, with the store's count and the ids closest to it."""
+    return error("E028", id=doc_id, path=path, count=len(ids), hint=_hint(doc_id, ids))
 
 
 def article_ids(store: ox.Store) -> list[str]:

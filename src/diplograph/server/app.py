@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from diplograph.server.guard import Limits
+from diplograph.guard import Limits
 from diplograph.server.handlers import Handler
 from diplograph.server.load import follow_folder, open_store, with_folder
 from diplograph.server.pages import Pages

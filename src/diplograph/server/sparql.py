@@ -15,8 +15,9 @@ from importlib import resources
 
 import pyoxigraph as ox
 
+from diplograph import guard
 from diplograph.errors import DiplographError
-from diplograph.server import formats, guard
+from diplograph.server import formats
 from diplograph.server.errors import Refusal
 from diplograph.server.formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from diplograph.server.response import Response

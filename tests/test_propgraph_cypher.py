@@ -18,25 +18,13 @@ from diplograph import api, propgraph
 from diplograph.cli import app
 from diplograph.query import open_graph
 from diplograph.vocab import DGO
+from servers import load_cypher
 from test_propgraph import EXAMPLE, _sparql_rows
 
 runner = CliRunner()
 NAMES = sorted(propgraph.cypher_queries())
 #: what a label or a sentence may hold that a one-line Cypher string must escape
 AWKWARD = " \\ 'single' \"double\"\r\nnext line\n北京 $param {braces}"
-
-
-def _load(graph, script: Path) -> tuple[int, int]:
-    """Run a Cypher script a statement (line) at a time, as docs/property-graphs.md does
-    (FalkorDB refuses anything after a statement's ``;``, its line break too); the nodes and
-    relationships it created."""
-    nodes = relationships = 0
-    for line in script.open(encoding="utf-8"):
-        if line.strip() and not line.startswith("//"):
-            result = graph.query(line.rstrip("\n"))
-            nodes += result.nodes_created
-            relationships += result.relationships_created
-    return nodes, relationships
 
 
 def _counts(graph) -> tuple[int, int]:
@@ -53,9 +41,9 @@ def _load_twice(graph, script: Path, dataset) -> None:
         expected = (len(list(nodes)), len(list(relationships)))
     finally:
         dataset.close()
-    assert _load(graph, script) == expected
+    assert load_cypher(graph, script) == expected
     assert _counts(graph) == expected
-    assert _load(graph, script) == (0, 0)
+    assert load_cypher(graph, script) == (0, 0)
     assert _counts(graph) == expected
 
 

@@ -82,20 +82,34 @@ def awkward(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def example_graph(falkordb_server, awkward, tmp_path_factory):
-    """``diplograph export --format cypher`` of the awkward example graph, loaded twice."""
-    path = tmp_path_factory.mktemp("cypher") / "g.cypher"
-    result = runner.invoke(app, ["export", str(awkward), "--format", "cypher", "-o", str(path)])
+def _falkordb_graph(server, source: Path, name: str, folder: Path):
+    """``diplograph export SOURCE --format cypher`` loaded twice into the graph ``name``."""
+    path = folder / "g.cypher"
+    result = runner.invoke(app, ["export", str(source), "--format", "cypher", "-o", str(path)])
     assert result.exit_code == 0, result.output
-    graph = falkordb_server.graph("example")
-    _load_twice(graph, path, open_graph([awkward]))
+    graph = server.graph(name)
+    _load_twice(graph, path, open_graph([source]))
+    return graph
+
+
+@pytest.fixture(scope="module")
+def example_graph(falkordb_server, tmp_path_factory):
+    """The bundled example graph in FalkorDB."""
+    graph = _falkordb_graph(falkordb_server, EXAMPLE, "example", tmp_path_factory.mktemp("ex"))
+    yield graph
+    graph.delete()
+
+
+@pytest.fixture(scope="module")
+def awkward_graph(falkordb_server, awkward, tmp_path_factory):
+    """The awkward example graph in FalkorDB."""
+    graph = _falkordb_graph(falkordb_server, awkward, "awkward", tmp_path_factory.mktemp("aw"))
     yield graph
     graph.delete()
 
 
 @pytest.mark.external
-def test_cypher_script_gives_every_node_its_labels_and_properties(example_graph, awkward):
+def test_cypher_script_gives_every_node_its_labels_and_properties(awkward_graph, awkward):
     """Every node has the labels and typed properties of the view (strings with quotes,
     backslashes and line breaks read back as written), every relationship its type."""
     dataset = open_graph([awkward])
@@ -104,21 +118,25 @@ def test_cypher_script_gives_every_node_its_labels_and_properties(example_graph,
         for node in propgraph.nodes(dataset)
     }
     view_edges = sorted((e.start, e.type, e.end) for e in propgraph.relationships(dataset))
-    rows = example_graph.query("MATCH (n) RETURN n.iri, labels(n), properties(n)").result_set
+    rows = awkward_graph.query("MATCH (n) RETURN n.iri, labels(n), properties(n)").result_set
     found = {iri: (sorted(labels), dict(properties)) for iri, labels, properties in rows}
     assert found == expected
     assert sum(AWKWARD in properties.get("label", "") for _, properties in found.values()) >= 10
     assert sum(AWKWARD in properties.get("text", "") for _, properties in found.values()) >= 10
-    edges = example_graph.query("MATCH (a)-[r]->(b) RETURN a.iri, type(r), b.iri").result_set
+    edges = awkward_graph.query("MATCH (a)-[r]->(b) RETURN a.iri, type(r), b.iri").result_set
     assert sorted(map(tuple, edges)) == view_edges
-    consults = example_graph.query("MATCH (e:Event:Consult) RETURN count(e)").result_set
+    consults = awkward_graph.query("MATCH (e:Event:Consult) RETURN count(e)").result_set
     assert consults == [[6]]
 
 
 @pytest.mark.external
 @pytest.mark.parametrize("name", NAMES)
-def test_cypher_named_queries_equal_sparql_on_falkordb(example_graph, awkward, name):
-    assert _assert_same_rows(example_graph, name, graphs=[awkward]) >= 6
+@pytest.mark.parametrize("kind", ["example", "awkward"])
+def test_cypher_named_queries_equal_sparql_on_falkordb(request, kind, name):
+    """On the example graph, and on it with awkward strings."""
+    graph = request.getfixturevalue(f"{kind}_graph")
+    source = EXAMPLE if kind == "example" else request.getfixturevalue("awkward")
+    assert _assert_same_rows(graph, name, graphs=[source]) >= 6
 
 
 def test_cypher_queries_cover_the_three_named_queries():

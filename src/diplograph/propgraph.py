@@ -482,9 +482,10 @@ def _literal(value: object) -> str:
 
 
 def cypher_lines(dataset: Dataset, dialect: str = "cypher") -> Iterator[str]:
-    """An openCypher script, one statement a line, MERGE on ``iri`` so running it twice
-    leaves the same graph. ``dialect`` ``cypher`` (Neo4j, Memgraph, FalkorDB): a node has
-    its kind's label and its other labels (``SET n:Consult``). ``ladybug-cypher``
+    """An openCypher script, one statement a line (a string's line breaks escaped: ``\\n``),
+    MERGE on ``iri`` so running it twice leaves the same graph. ``dialect`` ``cypher``
+    (Neo4j, Memgraph, FalkorDB): a node has its kind's label and its other labels
+    (``SET n:Consult``). ``ladybug-cypher``
     (LadybugDB, Kùzu: a schema, one label a node): the script first creates the tables
     (``CREATE ... TABLE IF NOT EXISTS``) and the other labels go in a ``labels`` list."""
     yield "// diplograph property graph: MERGE on iri (idempotent)"

@@ -779,17 +779,29 @@ def index_rows(store, name: str, keys) -> dict:
     actor = name == "actor"
     rows = []
     for key in keys:
-        cells = [str(key.node), str(ox.Literal(key.when)), str(ox.Literal(_md5_tie(key.node)))]
+        tied = str(ox.Literal(_md5_tie(key.node)))
+        cells = [str(key.graph), str(key.node), str(ox.Literal(key.when)), tied]
         if actor:
             cells += [str(ox.Literal(key.role)), str(key.actor)]
         rows.append("(" + " ".join(cells) + ")")
-    variables = "?event ?when ?tie" + (" ?role ?actor" if actor else "")
+    variables = "?g ?event ?when ?tie" + (" ?role ?actor" if actor else "")
     text = f"{before} VALUES ({variables}) {{ {' '.join(rows)} }}{after}"
     out: dict = {}
-    by_key = {(k.node.value, k.when, k.role, k.actor.value if k.actor else None): k for k in keys}
+    by_key = {
+        (k.graph.value, k.node.value, k.when, k.role, k.actor.value if k.actor else None): k
+        for k in keys
+    }
     for solution in store.query(text, prefixes=_prefixes()):
-        event, when, role, who = (solution[f"__{v}"] for v in ("event", "when", "role", "actor"))
-        found = (event.value, when.value, role.value if role else "", who.value if who else None)
+        graph, event, when, role, who = (
+            solution[f"__{v}"] for v in ("g", "event", "when", "role", "actor")
+        )
+        found = (
+            graph.value,
+            event.value,
+            when.value,
+            role.value if role else "",
+            who.value if who else None,
+        )
         out.setdefault(by_key[found], []).append([_index_cell(solution[c]) for c in columns])
     return out
 
@@ -807,9 +819,9 @@ def _indexing_query(name: str) -> tuple[str, str, list[str]]:
     text = internal_query(f"page-{name}")
     head = _HEAD.search(text)
     columns = [v[1:] for v in head[2].split()]
-    extra = "?__event ?__when ?__role ?__actor "
+    extra = "?__g ?__event ?__when ?__role ?__actor "
     text = text[: head.start(2)] + extra + text[head.start(2) :]
-    binds = " BIND (?event AS ?__event) BIND (?when AS ?__when)"
+    binds = " BIND (?g AS ?__g) BIND (?event AS ?__event) BIND (?when AS ?__when)"
     if name == "actor":
         binds += " BIND (?role AS ?__role) BIND (?actor AS ?__actor)"
     end = text.rindex("}", 0, text.rindex("ORDER BY"))

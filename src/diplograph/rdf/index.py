@@ -122,11 +122,14 @@ class Key:
     when: str
     role: str = ""
     actor: ox.NamedNode | None = None
+    graph: ox.NamedNode | None = None  # the article graph that gives it
 
 
-def subject_keys(subject, pairs: Iterable[tuple]) -> tuple[dict[str, list[Key]], set[str]]:
+def subject_keys(
+    subject, pairs: Iterable[tuple], graph: ox.NamedNode | None = None
+) -> tuple[dict[str, list[Key]], set[str]]:
     """The entries (by listing name) and lower-case names that one subject's (predicate,
-    object) pairs in one article graph give."""
+    object) pairs in the article graph ``graph`` give."""
     keys: dict[str, list[Key]] = {}
     if not isinstance(subject, ox.NamedNode):
         return keys, set()
@@ -147,52 +150,72 @@ def subject_keys(subject, pairs: Iterable[tuple]) -> tuple[dict[str, list[Key]],
             roles.append((value, "target"))
     whens = sorted(set(dates)) or [""]
     if dates:
-        keys["timeline"] = [Key(subject, when) for when in sorted(set(dates))]
+        keys["timeline"] = [Key(subject, when, graph=graph) for when in sorted(set(dates))]
     if _CONSULT in types:
-        keys["who-met-whom"] = [Key(subject, when) for when in whens]
+        keys["who-met-whom"] = [Key(subject, when, graph=graph) for when in whens]
     if _ACCUSE in types:
-        keys["accusations"] = [Key(subject, when) for when in whens]
+        keys["accusations"] = [Key(subject, when, graph=graph) for when in whens]
     if _MEMBERSHIP in types:
-        keys["posts"] = [Key(subject, when) for when in sorted(set(post_dates)) or [""]]
+        posted = sorted(set(post_dates)) or [""]
+        keys["posts"] = [Key(subject, when, graph=graph) for when in posted]
     if roles:
         keys["actor"] = [
-            Key(subject, when, role, actor) for actor, role in sorted(set(roles)) for when in whens
+            Key(subject, when, role, actor, graph)
+            for actor, role in sorted(set(roles))
+            for when in whens
         ]
     return keys, names
 
 
 def graph_index(triples: Iterable[ox.Triple], graph: ox.NamedNode | None = None) -> set[ox.Triple]:
     """The index triples of one article graph's ``triples`` (``graph``: its name)."""
-    triples = list(triples)
-    by_subject: dict = {}
-    for triple in triples:
-        if triple.predicate in _KEYS:
-            by_subject.setdefault(triple.subject, []).append((triple.predicate, triple.object))
+    return graphs_index([(graph or ox.NamedNode(INDEX_IRI + "/scratch"), list(triples))])
+
+
+def graphs_index(graphs: list[tuple[ox.NamedNode, list[ox.Triple]]]) -> set[ox.Triple]:
+    """The union of ``graph_index`` over article graphs (name, triples), all made at once:
+    their rows read by one query a listing."""
+
+    def fill(scratch: ox.Store) -> None:
+        for graph, triples in graphs:
+            scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+
+    return _index(graphs, [graph for graph, _ in graphs], fill)
+
+
+def _index(graphs: Iterable[tuple[ox.NamedNode, Iterable[ox.Triple]]], names, fill) -> set:
+    """The index of article graphs: entries and names from the triples of ``graphs`` (those
+    of the predicates that make them suffice), rows from the graphs ``names`` that ``fill``
+    puts in a scratch store."""
     keys: dict[str, list[Key]] = {}
     out: set[ox.Triple] = set()
-    for subject, pairs in by_subject.items():
-        found, names = subject_keys(subject, pairs)
-        for listing, entries in found.items():
-            keys.setdefault(listing, []).extend(entries)
-        out |= {ox.Triple(subject, NAME, ox.Literal(name)) for name in names}
+    for graph, triples in graphs:
+        by_subject: dict = {}
+        for triple in triples:
+            if triple.predicate in _KEYS:
+                by_subject.setdefault(triple.subject, []).append((triple.predicate, triple.object))
+        for subject, pairs in by_subject.items():
+            found, labels = subject_keys(subject, pairs, graph)
+            for listing, entries in found.items():
+                keys.setdefault(listing, []).extend(entries)
+            out |= {ox.Triple(subject, NAME, ox.Literal(label)) for label in labels}
     if keys:
-        out |= _entries_of(triples, graph or ox.NamedNode(INDEX_IRI + "/scratch"), keys)
+        out |= _entries_of(names, fill, keys)
     return out
 
 
-def _entries_of(
-    triples: list[ox.Triple], graph: ox.NamedNode, keys: dict[str, list[Key]]
-) -> set[ox.Triple]:
+def _entries_of(names, fill, keys: dict[str, list[Key]]) -> set[ox.Triple]:
     """The day nodes and entries of ``keys``, their rows read by the listings' page queries
-    from the article graph alone (with the ontology) in a scratch memory store."""
+    from each entry's article graph (with the ontology) in a scratch memory store."""
     from diplograph.query import index_rows
 
     scratch = _scratch()
-    scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
     try:
+        fill(scratch)
         rows = {name: index_rows(scratch, name, entries) for name, entries in keys.items()}
     finally:
-        scratch.remove_graph(graph)
+        for graph in names:
+            scratch.remove_graph(graph)
     out: set[ox.Triple] = set()
     for name, entries in keys.items():
         for key in entries:
@@ -224,19 +247,49 @@ def _scratch() -> ox.Store:
     return store
 
 
-def ntriples_index(ntriples: str, graph: ox.NamedNode) -> set[ox.Triple]:
-    """``graph_index`` of an article's N-Triples."""
-    return graph_index(
-        (q.triple for q in ox.parse(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)),
-        graph,
+def ntriples_index(graphs: dict[ox.NamedNode, str]) -> set[ox.Triple]:
+    """``graphs_index`` of articles' N-Triples (graph name: N-Triples). Only the lines of
+    the predicates that make entries and names are parsed in Python; Oxigraph loads the
+    rest for the rows itself."""
+    wanted = tuple(str(predicate) for predicate in _KEYS)
+
+    def keyed(text: str) -> list[ox.Triple]:
+        lines = "".join(line + "\n" for line in text.splitlines() if _any_in(line, wanted))
+        return [q.triple for q in ox.parse(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+
+    def fill(scratch: ox.Store) -> None:
+        quads = "".join(_in_graph(graph, text) for graph, text in graphs.items())
+        scratch.load(quads, format=ox.RdfFormat.N_QUADS, lenient=True)
+
+    return _index(((g, keyed(text)) for g, text in graphs.items()), list(graphs), fill)
+
+
+def _any_in(line: str, wanted: tuple[str, ...]) -> bool:
+    return any(predicate in line for predicate in wanted)
+
+
+def _in_graph(graph: ox.NamedNode, ntriples: str) -> str:
+    """N-Triples lines as N-Quads in ``graph``."""
+    tail = f" {graph} .\n"
+    return "".join(
+        line[: line.rindex(".")].rstrip() + tail for line in ntriples.splitlines() if line.strip()
     )
 
 
 def stored_index(store: ox.Store, graph: ox.NamedNode) -> set[ox.Triple]:
     """``graph_index`` of the graph ``graph`` as ``store`` holds it."""
-    if graph in _NOT_INDEXED:
-        return set()
-    return graph_index((q.triple for q in store.quads_for_pattern(None, None, None, graph)), graph)
+    return stored_indexes(store, [graph])
+
+
+def stored_indexes(store: ox.Store, graphs: Iterable[ox.NamedNode]) -> set[ox.Triple]:
+    """``graphs_index`` of the graphs ``graphs`` as ``store`` holds them."""
+    return graphs_index(
+        [
+            (graph, [q.triple for q in store.quads_for_pattern(None, None, None, graph)])
+            for graph in graphs
+            if graph not in _NOT_INDEXED
+        ]
+    )
 
 
 def index_graphs(store: ox.Store) -> list[ox.NamedNode]:
@@ -252,8 +305,9 @@ def index_graphs(store: ox.Store) -> list[ox.NamedNode]:
 def full_index(store: ox.Store) -> set[ox.Triple]:
     """The index of every article graph of ``store``, made from scratch (with its version)."""
     out = {version_triple()}
-    for graph in index_graphs(store):
-        out |= stored_index(store, graph)
+    graphs = index_graphs(store)
+    for start in range(0, len(graphs), BATCH):
+        out |= stored_indexes(store, graphs[start : start + BATCH])
     return out
 
 
@@ -270,12 +324,14 @@ def is_current(store: ox.Store) -> bool:
 
 def rebuild(store: ox.Store) -> int:
     """Make ``store``'s index graph again from its article graphs (for a store written by an
-    older diplograph, or loaded around the writer); returns its size. Not one transaction:
+    older diplograph, or loaded around the writer); returns how many triples it wrote (a
+    day node two batches give counted twice). Not one transaction:
     the version triple goes in last, so a reader never trusts a half-made index."""
     store.update(f"DROP SILENT GRAPH {INDEX_GRAPH}")
     size, pending = 1, []
-    for graph in index_graphs(store):
-        pending.extend(stored_index(store, graph))
+    graphs = index_graphs(store)
+    for start in range(0, len(graphs), BATCH):
+        pending.extend(stored_indexes(store, graphs[start : start + BATCH]))
         if len(pending) >= REBUILD_CHUNK:
             size += _bulk_add(store, pending)
             pending = []
@@ -285,6 +341,8 @@ def rebuild(store: ox.Store) -> int:
     return size
 
 
+#: article graphs whose index is made together (one query a listing for all of them)
+BATCH = 20
 #: index triples gathered before each bulk load of ``rebuild`` (each load writes files)
 REBUILD_CHUNK = 200_000
 
@@ -325,10 +383,7 @@ def delta(
     """
     removed = [graph for graph in removed if graph not in _NOT_INDEXED]
     added = {g: triples for g, triples in (added or {}).items() if g not in _NOT_INDEXED}
-    old: set[ox.Triple] = set()
-    for graph in removed:
-        if store.contains_named_graph(graph):
-            old |= stored_index(store, graph)
+    old = stored_indexes(store, [g for g in removed if store.contains_named_graph(g)])
     new: set[ox.Triple] = set().union(*added.values()) if added else set()
     gone = old - new
     if not gone:
@@ -341,9 +396,7 @@ def delta(
             for quad in store.quads_for_pattern(subject, None, None, None):
                 if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name not in skipped:
                     others.add(quad.graph_name)
-    kept: set[ox.Triple] = set()
-    for graph in others:  # rare: a subject that several article graphs describe
-        kept |= stored_index(store, graph)
+    kept = stored_indexes(store, sorted(others, key=str))  # rare: a subject in several graphs
     deleted = {t for t in gone if t.predicate != LIST and t not in kept}
     entered = {t.subject for t in new | kept if t.predicate == ENTRY}
     for day_triple in (t for t in gone if t.predicate == LIST and t not in kept):

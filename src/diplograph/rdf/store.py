@@ -506,7 +506,7 @@ def bulk_write(store: ox.Store, path: Path, graphs: dict[ox.NamedNode, str]) -> 
         # measured alone (96 articles, batches of 20), too little to see in a whole build
         store.bulk_load(
             "".join(in_graph(name, text) for name, text in graphs.items())
-            + "".join(index.quads(new_index(store, name, text)) for name, text in graphs.items())
+            + index.quads(batch_index(store, graphs))
             + "\n".join(graphs.values()),
             format=ox.RdfFormat.N_QUADS,
             lenient=True,  # made of N-Triples diplograph wrote and IRIs ``iris`` made
@@ -728,7 +728,20 @@ def new_index(store: ox.Store, name: ox.NamedNode, ntriples: str) -> set[ox.Trip
     no index (a memory store of graph files that no page asked for)."""
     if name in (ONTOLOGY_GRAPH, index.INDEX_GRAPH) or not index.is_current(store):
         return set()
-    return index.ntriples_index(ntriples, name)
+    return index.ntriples_index({name: ntriples})
+
+
+def batch_index(store: ox.Store, graphs: dict[ox.NamedNode, str]) -> set[ox.Triple]:
+    """``new_index`` of several new article graphs (name: N-Triples), made together."""
+    if not index.is_current(store):
+        return set()
+    return index.ntriples_index(
+        {
+            name: text
+            for name, text in graphs.items()
+            if name not in (ONTOLOGY_GRAPH, index.INDEX_GRAPH)
+        }
+    )
 
 
 def insertion(name: ox.NamedNode, ntriples: str) -> str:

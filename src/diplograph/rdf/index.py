@@ -389,14 +389,26 @@ def delta(
     if not gone:
         return set(), new - old
     skipped = _NOT_INDEXED | set(removed) | set(added)
+
+    def elsewhere(subject, predicate=None) -> Iterator[ox.Quad]:
+        for quad in store.quads_for_pattern(subject, predicate, None, None):
+            if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name not in skipped:
+                yield quad
+
+    kept: set[ox.Triple] = set()
     others: set = set()
     for triple in gone:
-        if triple.predicate != LIST:
-            subject = _origin(triple)
-            for quad in store.quads_for_pattern(subject, None, None, None):
-                if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name not in skipped:
-                    others.add(quad.graph_name)
-    kept = stored_indexes(store, sorted(others, key=str))  # rare: a subject in several graphs
+        if triple.predicate == NAME:  # a name many articles give: their labels decide
+            if any(
+                isinstance(quad.object, ox.Literal)
+                and quad.object.value.lower() == triple.object.value
+                for predicate in _LABELS
+                for quad in elsewhere(triple.subject, predicate)
+            ):
+                kept.add(triple)
+        elif triple.predicate == ENTRY:  # rare: an entry's subject in another graph too
+            others |= {quad.graph_name for quad in elsewhere(_origin(triple))}
+    kept |= stored_indexes(store, sorted(others, key=str))
     deleted = {t for t in gone if t.predicate != LIST and t not in kept}
     entered = {t.subject for t in new | kept if t.predicate == ENTRY}
     for day_triple in (t for t in gone if t.predicate == LIST and t not in kept):

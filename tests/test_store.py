@@ -1199,6 +1199,14 @@ def test_store_pages_chain_by_the_key_the_cli_prints(built):
         assert line.startswith("next page: --after ")
         after = ["--after", line.removeprefix("next page: --after ")]
     assert seen == rows and not page.stderr
+    # api.query takes the key too (the rows alone); --after and --offset do not mix
+    first = api.page(named="timeline", store=built, limit=2)
+    rest = api.query(named="timeline", store=built, after=first.after)
+    assert len(first.result) + len(rest) == len(rows)
+    mixed = cli(
+        "query", "--store", built, "--named", "timeline", "--offset", "1", "--after", first.after
+    )
+    assert mixed.exit_code == 2 and "not both" in one_error_line(mixed)
 
 
 @pytest.mark.parametrize(

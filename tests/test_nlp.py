@@ -107,6 +107,32 @@ def test_posts_title_before_name(nlp):
     assert post.role == "prime minister" and post.organization == "state/IND"
 
 
+def _person_states(extraction) -> dict[str, str | None]:
+    return {a.label: a.state for a in extraction.actors if a.kind == "Person"}
+
+
+def test_posts_state_named_after_the_name(nlp):
+    text = "President Ilse Varga of Austria signed a trade pact with Hungary."
+    assert _person_states(read(nlp, text))["Ilse Varga"] == "AUT"
+
+
+def test_posts_state_a_possessive_stands_for(nlp):
+    text = "Norway has offered to mediate, and its king, Harald Storvik, will call Sweden."
+    assert _person_states(read(nlp, text))["Harald Storvik"] == "NOR"
+
+
+def test_posts_a_seat_before_a_title_is_its_state(nlp):
+    text = "On Friday the Kremlin spokesman, Ivan Sorokov, rejected the claim by Estonia."
+    assert _person_states(read(nlp, text))["Ivan Sorokov"] == "RUS"
+
+
+def test_actors_dictionary_state_at_the_article_date(nlp):
+    # Phoenix gives Ban Ki-moon South Korean government roles until 2006, the UN from 2007
+    text = "Ban Ki-moon met envoys of Chile."
+    assert _person_states(read(nlp, text, dt.date(2005, 3, 1)))["Ban Ki-moon"] == "KOR"
+    assert _person_states(read(nlp, text, dt.date(2012, 3, 1))).get("Ban Ki-moon") is None
+
+
 def test_chrome_masking_keeps_offsets():
     text = "VIENNA (Wire Service) — Austria spoke.\n\n15:30 — Iran answered."
     masked = mask_chrome(text)

@@ -313,7 +313,11 @@ class ActorTable:
             span = doc[start:end]
             if self._names_publisher(span.text):
                 continue
-            if ent.label_ == "ORG" and _part_of_title(span, self.cues):
+            if (
+                ent.label_ == "ORG"
+                and _part_of_title(span, self.cues)
+                and self.gazetteer.state_by_seat(span.text) is None  # "Kremlin spokesman"
+            ):
                 continue
             if len(span) == 1 and (
                 span.text.lower() in COMPASS_WORDS

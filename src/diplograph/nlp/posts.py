@@ -25,10 +25,32 @@ def _title_before(words: list[str], cues: Cues) -> str | None:
 
 
 def _state_near(table: ActorTable, start: int, end: int) -> str | None:
+    """The state or body named in tokens ``start:end`` (the last one), or that a possessive
+    there stands for ("its emir": the state "its" refers to)."""
     for index in range(end - 1, start - 1, -1):
         mention = table.by_token.get(index)
         if mention is not None and mention.kind in {"State", "Organization"}:
             return mention.key
+        referred = table.coref.get(index, ())
+        if (
+            len(referred) == 1
+            and table.doc[index].dep_ == "poss"
+            and table.records[referred[0]].kind in {"State", "Organization"}
+        ):
+            return referred[0]
+    return None
+
+
+def _state_after(doc: Doc, table: ActorTable, mention: Mention) -> str | None:
+    """ "President Ilse Varga of Austria": the state or body an "of" after the name names."""
+    root = doc[mention.start : mention.end].root
+    for prep in root.children:
+        if prep.dep_ != "prep" or prep.lower_ != "of" or prep.i != mention.end:
+            continue
+        for obj in prep.children:
+            found = table.by_token.get(obj.i)
+            if obj.dep_ == "pobj" and found is not None and found.kind in {"State", "Organization"}:
+                return found.key
     return None
 
 
@@ -109,6 +131,8 @@ def find_posts(doc: Doc, table: ActorTable, doc_id: str, text: str) -> list[Post
         words = [t.text for t in doc[left:right]]
         title = _title_before(words, table.cues)
         owner = _state_near(table, left, right)
+        if owner is None and title is not None:
+            owner = _state_after(doc, table, mention)
         record = table.records[mention.key]
         if owner is not None:
             owner_record = table.records[owner]

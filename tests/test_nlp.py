@@ -116,6 +116,13 @@ def test_posts_state_named_after_the_name(nlp):
     assert _person_states(read(nlp, text))["Ilse Varga"] == "AUT"
 
 
+def test_posts_title_told_after_the_name(nlp):
+    extraction = read(nlp, "Maria Gonzalez, the Spanish foreign minister, criticised Finland.")
+    assert _person_states(extraction)["Maria Gonzalez"] == "ESP"
+    (post,) = [p for p in extraction.posts if p.person == "person/maria-gonzalez"]
+    assert post.role == "foreign minister" and post.organization == "state/ESP"
+
+
 def test_posts_state_a_possessive_stands_for(nlp):
     text = "Norway has offered to mediate, and its king, Harald Storvik, will call Sweden."
     assert _person_states(read(nlp, text))["Harald Storvik"] == "NOR"
@@ -140,6 +147,32 @@ def test_chrome_masking_keeps_offsets():
     assert masked.index("Austria") == text.index("Austria")
     assert "Wire" not in masked and "15:30" not in masked
     assert dateline_places(text) == ["Vienna"]
+
+
+def test_chrome_masks_credits_and_keeps_the_story():
+    text = (
+        "By Mara Quill, Senior Correspondent\n\n"
+        "Chile contributed to the fund. Cases were reported from the border.\n\n"
+        "Peru agreed. Ola Brandt and Iva Dimic contributed to this report. "
+        "This story originated in Test Wire's Nordic Service. "
+        "Ola Brandt reported from Lima; Iva Dimic contributed from Quito.\n\n"
+        "WATCH: Ola Brandt's video report Bolivia protested."
+    )
+    masked = mask_chrome(text)
+    assert len(masked) == len(text)
+    for gone in ("Mara", "Ola", "Iva", "Nordic", "Lima", "Quito", "WATCH"):
+        assert gone not in masked, gone
+    for kept in ("Chile contributed to the fund.", "reported from the border.", "Peru agreed."):
+        assert kept in masked, kept
+    assert masked.index("Bolivia protested.") == text.index("Bolivia protested.")
+
+
+def test_actors_a_desk_of_the_publisher_is_not_an_actor(nlp):
+    text = "Norway told VOA's Nordic Service that it would recall its envoy from Chile."
+    article = Article("t", text, published=PUBLISHED, source="Voice of America")
+    extraction = read_doc(nlp(text), article)
+    assert not [a for a in extraction.actors if "Nordic" in a.label]
+    assert "state/NOR" in {a.key for a in extraction.actors}
 
 
 def test_events_an_act_on_an_act_is_aimed_at_its_doer(nlp):

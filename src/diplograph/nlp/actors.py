@@ -311,7 +311,7 @@ class ActorTable:
                 while start > 0 and end - start < 5 and _name_head(doc[start - 1], span, self.cues):
                     start -= 1  # "Samia Suluhu" + "Hassan": the recogniser kept the surname only
             span = doc[start:end]
-            if self._names_publisher(span.text):
+            if self._names_publisher(span.text) or self._publisher_desk(span):
                 continue
             if (
                 ent.label_ == "ORG"
@@ -331,6 +331,18 @@ class ActorTable:
         """The article's publisher, or one of its desks ("VOA", "VOA's Korean Service")."""
         words = normalise(text).replace("'s ", " ").split()
         return any(words[: len(name.split())] == name.split() for name in self.publisher_names)
+
+    def _publisher_desk(self, span: Span) -> bool:
+        """A desk the recogniser cut from its publisher's name: "Korean Service" in "VOA's
+        Korean Service" or "VOA Korean Service"."""
+        doc, start = self.doc, span.start
+        if start >= 2 and doc[start - 1].text in {"'s", "\u2019s"}:
+            return self._names_publisher(doc[start - 2].text)
+        return (
+            start >= 1
+            and span[-1].lower_ in {"service", "desk"}
+            and self._names_publisher(doc[start - 1].text)
+        )
 
     def _resolve_named(self, span: Span, text: str, label: str, persons: list) -> None:
         gazetteer = self.gazetteer

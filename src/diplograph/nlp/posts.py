@@ -80,6 +80,17 @@ def _context(doc: Doc, mention: Mention) -> tuple[int, int] | None:
     return (left, start) if left < start else None
 
 
+def _apposition_after(doc: Doc, mention: Mention) -> tuple[int, int] | None:
+    """Where a title told after the name is: "Maria Gonzalez, the Spanish foreign minister,"
+    or "X, a Finnish diplomat," (the apposition up to its head word)."""
+    span = doc[mention.start : mention.end]
+    for child in span.root.children:
+        if child.dep_ == "appos" and child.i >= span.end:
+            left = min(t.i for t in child.subtree)
+            return left, child.i + 1
+    return None
+
+
 GENERIC_ROLES = {"official", "diplomat", "lawmaker"}
 #: "who heads the parliament": the verbs that make their object the office held
 HEADING_VERBS = {"head", "lead", "chair", "run", "command"}
@@ -125,12 +136,16 @@ def find_posts(doc: Doc, table: ActorTable, doc_id: str, text: str) -> list[Post
         if mention.kind != "Person":
             continue
         window = _context(doc, mention)
-        if window is None:
+        after = _apposition_after(doc, mention)
+        if window is None and after is None:
             continue
-        left, right = window
-        words = [t.text for t in doc[left:right]]
-        title = _title_before(words, table.cues)
-        owner = _state_near(table, left, right)
+        title = owner = None
+        for found in (window, after):  # the title before the name, else the one after it
+            if found is not None:
+                words = [t.text for t in doc[found[0] : found[1]]]
+                title = title or _title_before(words, table.cues)
+                owner = owner or _state_near(table, *found)
+        left, right = window or after
         if owner is None and title is not None:
             owner = _state_after(doc, table, mention)
         record = table.records[mention.key]

@@ -483,6 +483,13 @@ def test_build_people_file_is_what_the_script_makes_from_phoenix(shared_dir):
     )
 
 
+def test_both_congos_by_the_names_news_uses_without_the_article():
+    gazetteer = Gazetteer.load()
+    assert gazetteer.state("Democratic Republic of Congo").code == "COD"
+    assert gazetteer.state("Republic of Congo").code == "COG"
+    assert gazetteer.state("Congo") is None  # either one
+
+
 def test_build_people_keeps_date_ranged_roles_in_different_states(tmp_path):
     from diplograph.resources.build_people import build_people
 

@@ -26,6 +26,29 @@ from diplograph.rdf.iris import slug
 
 ACTOR_LABELS = {"GPE", "LOC", "FAC", "ORG", "NORP", "PERSON"}
 PERSON_PREFIXES = {"mr", "mrs", "ms", "dr", "sir", "dame", "mr.", "mrs.", "ms.", "dr."}
+#: prepositions whose object is a place and hardly ever a person ("in X"; not "at", "to")
+PLACE_PREPOSITIONS = {"in", "near", "outside", "inside"}
+#: nouns a place's name modifies ("X province", "X refugee camp", "X air base")
+PLACE_HEADS = {
+    "province",
+    "region",
+    "district",
+    "county",
+    "oblast",
+    "camp",
+    "village",
+    "town",
+    "city",
+    "base",
+    "airbase",
+    "airport",
+    "port",
+    "reef",
+    "island",
+    "islands",
+    "border",
+    "crossing",
+}
 LOCATIVE_HEADS = {"in", "at", "near", "from", "to", "into", "outside", "inside", "across", "off"}
 GOVERNMENT_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "dative", "appos", "agent"}
 PRONOUN_GENDERS = {
@@ -216,12 +239,15 @@ class ActorTable:
             for word in span.text.split()
             if word[:1].isupper()
         }
+        places = self._places_read_as_people(spans)
         persons: list[tuple[Span, str]] = []
         for span, label in spans:
             text = span.text
             label = labels.get(normalise(text), label)
             if label != "PERSON" and text in person_parts and not self._known(text):
                 label = "PERSON"
+            if label == "PERSON" and normalise(text) in places:
+                label = "LOC"
             self._resolve_named(span, text, label, persons)
         self._resolve_persons(persons)
         self._resolve_missed_names()
@@ -229,6 +255,26 @@ class ActorTable:
         self._resolve_acronyms()
         self._resolve_genders()
         self._resolve_references()
+
+    def _places_read_as_people(self, spans: list[tuple[Span, str]]) -> set[str]:
+        """Names the recogniser took for people that the article uses as places: "in X",
+        "X province", "X refugee camp", never a subject, nor a full name's part or a person
+        the actor dictionary knows (folded forms)."""
+        located: set[str] = set()
+        acting: set[str] = set()
+        for span, label in spans:
+            if label != "PERSON" or not span.text[:1].isupper():
+                continue
+            root, text = span.root, normalise(span.text)
+            if root.dep_ in SUBJECTS or (root.dep_ == "poss" and root.head.dep_ in SUBJECTS):
+                acting.add(text)
+            elif (root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPOSITIONS) or (
+                root.dep_ == "compound" and root.head.lemma_.lower() in PLACE_HEADS
+            ):
+                if span.text not in self.person_parts and not self._known(span.text):
+                    if self.gazetteer.person_state(span.text) is None:
+                        located.add(text)
+        return located - acting
 
     def _city(self, place: PlaceEntry, form: str) -> str:
         """The record of a gazetteer city, named by ``form`` in the article."""
@@ -310,6 +356,7 @@ class ActorTable:
                     end += 1
                 while start > 0 and end - start < 5 and _name_head(doc[start - 1], span, self.cues):
                     start -= 1  # "Samia Suluhu" + "Hassan": the recogniser kept the surname only
+                start += _leading_title(doc[start:end], self.cues)  # "Prince X Y": X Y
             span = doc[start:end]
             if self._names_publisher(span.text) or self._publisher_desk(span):
                 continue
@@ -917,6 +964,16 @@ def _name_head(token: Token, name: Span, cues: Cues) -> bool:
         and token.text[:1].isupper()
         and token.text.isalpha()
     )
+
+
+def _leading_title(span: Span, cues: Cues) -> int:
+    """How many tokens of a title open a person's name the recogniser read with it
+    ("Congressman Ede Varga", "Prince Ali bin Omar"), leaving two or more name words."""
+    words = [t.lower_ for t in span]
+    for size in (3, 2, 1):
+        if len(words) - size >= 2 and " ".join(words[:size]) in cues.title_words:
+            return size
+    return 0
 
 
 def _part_of_title(span: Span, cues: Cues) -> bool:

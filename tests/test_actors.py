@@ -3,6 +3,8 @@ dependency labels and entities, so what the table makes of them is known."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import spacy
 from spacy.tokens import Doc
@@ -18,8 +20,8 @@ def vocab() -> Vocab:
     return spacy.blank("en").vocab  # with English lexical attributes (lower case, shape)
 
 
-def kinds(vocab: Vocab, parse: str) -> dict[str, str]:
-    """Label -> kind of the actors of a Doc written one token a line as
+def resolved(vocab: Vocab, parse: str) -> ActorTable:
+    """The resolved actor table of a Doc written one token a line as
     ``word head dep pos [entity label]`` (head: a token index; a label that the token before
     carries too continues its entity)."""
     words, heads, deps, pos, ents = [], [], [], [], []
@@ -31,7 +33,8 @@ def kinds(vocab: Vocab, parse: str) -> dict[str, str]:
         pos.append(tag)
         inside = bool(label) and bool(ents) and ents[-1][2:] == label[0]
         ents.append(("I-" if inside else "B-") + label[0] if label else "O")
-    spaces = [w not in {".", ","} for w in words[1:]] + [False]
+    glued = {".", ",", "-"}  # no space before these, nor after a hyphen
+    spaces = [w not in glued and v != "-" for v, w in itertools.pairwise(words)] + [False]
     doc = Doc(
         vocab,
         words=words,
@@ -44,7 +47,12 @@ def kinds(vocab: Vocab, parse: str) -> dict[str, str]:
     )
     table = ActorTable(doc, Gazetteer.load(), load_lexicon().cues, "Test Wire", doc.text)
     table.resolve()
-    return {record.label: record.kind for record in table.records.values()}
+    return table
+
+
+def kinds(vocab: Vocab, parse: str) -> dict[str, str]:
+    """Label -> kind of the actors of a Doc written as ``resolved`` reads it."""
+    return {record.label: record.kind for record in resolved(vocab, parse).records.values()}
 
 
 def test_actors_a_title_read_into_a_name_is_not_part_of_it(vocab):
@@ -89,3 +97,60 @@ def test_actors_a_name_that_acts_stays_a_person(vocab):
         . 6 punct PUNCT
     """
     assert kinds(vocab, parse)["Halden"] == "Person"
+
+
+def test_actors_a_hyphenated_description_is_not_a_name(vocab):
+    parse = """
+        A 4 det DET
+        Pakistan 3 npadvmod PROPN GPE
+        - 3 punct PUNCT
+        based 4 amod VERB
+        group 5 nsubj NOUN
+        attacked 5 ROOT VERB
+        India 5 dobj PROPN GPE
+        . 5 punct PUNCT
+    """
+    assert kinds(vocab, parse) == {"India": "State"}
+
+
+def test_actors_two_states_joined_by_a_hyphen_are_a_pair_not_a_place(vocab):
+    parse = """
+        The 4 det DET
+        Vietnam 4 compound PROPN GPE
+        - 4 punct PUNCT GPE
+        Laos 4 compound PROPN GPE
+        alliance 5 nsubj NOUN
+        worried 5 ROOT VERB
+        China 5 dobj PROPN GPE
+        . 5 punct PUNCT
+    """
+    assert kinds(vocab, parse) == {"China": "State"}
+
+
+def test_actors_a_known_name_the_recogniser_saw_part_of(vocab):
+    parse = """
+        Islamic 1 compound PROPN NORP
+        State 2 nsubj PROPN
+        fighters 3 nsubj NOUN
+        attacked 3 ROOT VERB
+        Syria 3 dobj PROPN GPE
+        . 3 punct PUNCT
+    """
+    assert kinds(vocab, parse) == {"Islamic State": "Organization", "Syria": "State"}
+
+
+def test_actors_a_surname_alone_is_the_first_named_of_that_surname(vocab):
+    parse = """
+        Ana 1 compound PROPN PERSON
+        Ruiz 2 nsubj PROPN PERSON
+        met 2 ROOT VERB
+        Luis 4 compound PROPN PERSON
+        Ruiz 2 dobj PROPN PERSON
+        . 2 punct PUNCT
+        Ruiz 7 nsubj PROPN PERSON
+        left 7 ROOT VERB
+        . 7 punct PUNCT
+    """
+    table = resolved(vocab, parse)
+    assert {r.label for r in table.records.values()} == {"Ana Ruiz", "Luis Ruiz"}
+    assert table.by_token[6].key == "person/ana-ruiz"

@@ -325,15 +325,20 @@ class ActorTable:
         names of known bodies the statistical recogniser missed ("Group of Seven") added."""
         doc = self.doc
         spans = []
-        covered = {
-            i for ent in doc.ents if ent.label_ in ACTOR_LABELS for i in range(ent.start, ent.end)
-        }
+        swallowed: set[int] = set()  # starts of entities a longer name takes in
         for span, label in _known_names(doc, self.gazetteer):
             if self._names_publisher(span.text):
                 continue
-            if not covered.intersection(range(span.start, span.end)):
+            inside = [  # "Islamic" of "Islamic State": the recogniser saw part of the name
+                ent
+                for ent in doc.ents
+                if ent.label_ in ACTOR_LABELS and ent.start < span.end and span.start < ent.end
+            ]
+            if all(
+                span.start <= e.start and e.end <= span.end and len(e) < len(span) for e in inside
+            ):
+                swallowed.update(e.start for e in inside)
                 spans.append((span, label))
-        swallowed: set[int] = set()
         for ent in doc.ents:
             if ent.label_ not in ACTOR_LABELS or ent.start in swallowed:
                 continue
@@ -341,13 +346,9 @@ class ActorTable:
             if span is None:
                 continue
             end = span.end
-            while (
-                end + 1 < len(doc)
-                and doc[end].text in {"-", "‐", "‑"}
-                and not doc[end - 1].whitespace_
-                and not doc[end].whitespace_
-                and doc[end + 1].is_alpha
-            ):
+            if ent.label_ != "PERSON" and _hyphen_tail(doc, end) and doc[end + 1].is_lower:
+                continue  # "Pakistan-based", "Kenya-led": a description, not a name
+            while _hyphen_tail(doc, end):
                 end += 2
             start = span.start
             if ent.label_ == "PERSON":  # "Vladimir Padrino" + "López": one name
@@ -359,6 +360,8 @@ class ActorTable:
                 start += _leading_title(doc[start:end], self.cues)  # "Prince X Y": X Y
             span = doc[start:end]
             if self._names_publisher(span.text) or self._publisher_desk(span):
+                continue
+            if self._pair_of_names(span):
                 continue
             if (
                 ent.label_ == "ORG"
@@ -378,6 +381,12 @@ class ActorTable:
         """The article's publisher, or one of its desks ("VOA", "VOA's Korean Service")."""
         words = normalise(text).replace("'s ", " ").split()
         return any(words[: len(name.split())] == name.split() for name in self.publisher_names)
+
+    def _pair_of_names(self, span: Span) -> bool:
+        """ "U.S.-Japan", "Turkey-Egypt" read as one name: two known actors joined by a
+        hyphen are a pair, not an actor (nor a place)."""
+        parts = [p for p in re.split(r"[-\u2010\u2011]", span.text) if p]
+        return len(parts) >= 2 and all(self._known(p) for p in parts)
 
     def _publisher_desk(self, span: Span) -> bool:
         """A desk the recogniser cut from its publisher's name: "Korean Service" in "VOA's
@@ -487,7 +496,11 @@ class ActorTable:
             if not cleaned or not cleaned[0].isupper():
                 continue
             names.append((span, cleaned))
-        full_names = sorted({n for _, n in names}, key=lambda n: -len(n.split()))
+        first: dict[str, int] = {}
+        for span, name in names:
+            first[name] = min(first.get(name, span.start), span.start)
+        # the longest first, among equals the first named: "Berisha" is the Berisha named first
+        full_names = sorted(first, key=lambda n: (-len(n.split()), first[n]))
         for span, name in names:
             fullest = name
             parts = name.split()
@@ -963,6 +976,18 @@ def _name_head(token: Token, name: Span, cues: Cues) -> bool:
         and token.lower_ not in cues.title_words
         and token.text[:1].isupper()
         and token.text.isalpha()
+    )
+
+
+def _hyphen_tail(doc: Doc, end: int) -> bool:
+    """Whether a name ending at token ``end`` goes on past a hyphen with no space around it
+    ("Jong" + "-un", "Pakistan" + "-based")."""
+    return (
+        end + 1 < len(doc)
+        and doc[end].text in {"-", "\u2010", "\u2011"}
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].is_alpha
     )
 
 

@@ -154,3 +154,29 @@ def test_actors_a_surname_alone_is_the_first_named_of_that_surname(vocab):
     table = resolved(vocab, parse)
     assert {r.label for r in table.records.values()} == {"Ana Ruiz", "Luis Ruiz"}
     assert table.by_token[6].key == "person/ana-ruiz"
+
+
+def test_actors_a_body_or_person_named_like_a_place_is_a_place(vocab):
+    parse = """
+        Troops 1 nsubj NOUN
+        left 1 ROOT VERB
+        Marvo 3 compound PROPN ORG
+        province 1 dobj NOUN ORG
+        for 1 prep ADP
+        Kessel 6 compound PROPN PERSON
+        Reef 4 pobj PROPN PERSON
+        . 1 punct PUNCT
+    """
+    assert kinds(vocab, parse) == {"Marvo province": "Place", "Kessel Reef": "Place"}
+
+
+def test_actors_a_capital_and_a_state_joined_by_a_hyphen_are_a_pair(vocab):
+    parse = """
+        The 2 det DET
+        Washington 2 compound PROPN GPE
+        - 2 punct PUNCT GPE
+        Seoul 3 nsubj PROPN GPE
+        alliance 3 ROOT NOUN
+        . 3 punct PUNCT
+    """
+    assert kinds(vocab, parse) == {}

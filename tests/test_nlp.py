@@ -123,6 +123,11 @@ def test_posts_title_told_after_the_name(nlp):
     assert post.role == "foreign minister" and post.organization == "state/ESP"
 
 
+def test_posts_title_told_as_what_the_person_became(nlp):
+    text = "President Ana Lindqvist became the first Swedish leader to visit Cuba."
+    assert _person_states(read(nlp, text))["Ana Lindqvist"] == "SWE"
+
+
 def test_posts_state_a_possessive_stands_for(nlp):
     text = "Norway has offered to mediate, and its king, Harald Storvik, will call Sweden."
     assert _person_states(read(nlp, text))["Harald Storvik"] == "NOR"

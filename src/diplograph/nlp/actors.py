@@ -49,6 +49,12 @@ PLACE_HEADS = {
     "border",
     "crossing",
 }
+#: last words of a place's own name, which the recogniser may read as a body or a person
+#: ("Ghazni province", "Whitsun Reef", "Incirlik Air Base")
+PLACE_NAME_ENDS = {
+    "province", "region", "district", "county", "oblast", "reef", "shoal", "island", "islands",
+    "strait", "peninsula", "valley", "base", "airbase", "airport", "camp",
+}  # fmt: skip
 LOCATIVE_HEADS = {"in", "at", "near", "from", "to", "into", "outside", "inside", "across", "off"}
 GOVERNMENT_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "dative", "appos", "agent"}
 PRONOUN_GENDERS = {
@@ -248,6 +254,8 @@ class ActorTable:
                 label = "PERSON"
             if label == "PERSON" and normalise(text) in places:
                 label = "LOC"
+            if label in {"PERSON", "ORG"} and len(span) > 1 and span[-1].lower_ in PLACE_NAME_ENDS:
+                label = "LOC"
             self._resolve_named(span, text, label, persons)
         self._resolve_persons(persons)
         self._resolve_missed_names()
@@ -386,7 +394,10 @@ class ActorTable:
         """ "U.S.-Japan", "Turkey-Egypt" read as one name: two known actors joined by a
         hyphen are a pair, not an actor (nor a place)."""
         parts = [p for p in re.split(r"[-\u2010\u2011]", span.text) if p]
-        return len(parts) >= 2 and all(self._known(p) for p in parts)
+        gazetteer = self.gazetteer
+        return len(parts) >= 2 and all(
+            self._known(p) or gazetteer.state_by_seat(p) or gazetteer.place(p) for p in parts
+        )
 
     def _publisher_desk(self, span: Span) -> bool:
         """A desk the recogniser cut from its publisher's name: "Korean Service" in "VOA's

@@ -82,13 +82,21 @@ def _context(doc: Doc, mention: Mention) -> tuple[int, int] | None:
 
 def _apposition_after(doc: Doc, mention: Mention) -> tuple[int, int] | None:
     """Where a title told after the name is: "Maria Gonzalez, the Spanish foreign minister,"
-    or "X, a Finnish diplomat," (the apposition up to its head word)."""
+    or "X, a Finnish diplomat," (the apposition up to its head word), or as what the person
+    is or became ("X became the first Chilean leader to ...")."""
     span = doc[mention.start : mention.end]
-    for child in span.root.children:
-        if child.dep_ == "appos" and child.i >= span.end:
-            left = min(t.i for t in child.subtree)
-            return left, child.i + 1
+    root = span.root
+    heads = [c for c in root.children if c.dep_ == "appos" and c.i >= span.end]
+    if root.dep_ == "nsubj" and root.head.lemma_.lower() in COPULAS:
+        heads += [c for c in root.head.children if c.dep_ == "attr" and c.i >= span.end]
+    for head in heads:
+        left = min(t.i for t in head.subtree)
+        return left, head.i + 1
     return None
+
+
+#: verbs whose complement tells what their subject is ("X is the Chilean envoy")
+COPULAS = {"be", "become", "remain"}
 
 
 GENERIC_ROLES = {"official", "diplomat", "lawmaker"}

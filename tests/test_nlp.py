@@ -107,6 +107,44 @@ def test_posts_title_before_name(nlp):
     assert post.role == "prime minister" and post.organization == "state/IND"
 
 
+def _person_states(extraction) -> dict[str, str | None]:
+    return {a.label: a.state for a in extraction.actors if a.kind == "Person"}
+
+
+def test_posts_state_named_after_the_name(nlp):
+    text = "President Ilse Varga of Austria signed a trade pact with Hungary."
+    assert _person_states(read(nlp, text))["Ilse Varga"] == "AUT"
+
+
+def test_posts_title_told_after_the_name(nlp):
+    extraction = read(nlp, "Maria Gonzalez, the Spanish foreign minister, criticised Finland.")
+    assert _person_states(extraction)["Maria Gonzalez"] == "ESP"
+    (post,) = [p for p in extraction.posts if p.person == "person/maria-gonzalez"]
+    assert post.role == "foreign minister" and post.organization == "state/ESP"
+
+
+def test_posts_title_told_as_what_the_person_became(nlp):
+    text = "President Ana Lindqvist became the first Swedish leader to visit Cuba."
+    assert _person_states(read(nlp, text))["Ana Lindqvist"] == "SWE"
+
+
+def test_posts_state_a_possessive_stands_for(nlp):
+    text = "Norway has offered to mediate, and its king, Harald Storvik, will call Sweden."
+    assert _person_states(read(nlp, text))["Harald Storvik"] == "NOR"
+
+
+def test_posts_a_seat_before_a_title_is_its_state(nlp):
+    text = "On Friday the Kremlin spokesman, Ivan Sorokov, rejected the claim by Estonia."
+    assert _person_states(read(nlp, text))["Ivan Sorokov"] == "RUS"
+
+
+def test_actors_dictionary_state_at_the_article_date(nlp):
+    # Phoenix gives Ban Ki-moon South Korean government roles until 2006, the UN from 2007
+    text = "Ban Ki-moon met envoys of Chile."
+    assert _person_states(read(nlp, text, dt.date(2005, 3, 1)))["Ban Ki-moon"] == "KOR"
+    assert _person_states(read(nlp, text, dt.date(2012, 3, 1))).get("Ban Ki-moon") is None
+
+
 def test_chrome_masking_keeps_offsets():
     text = "VIENNA (Wire Service) — Austria spoke.\n\n15:30 — Iran answered."
     masked = mask_chrome(text)
@@ -114,6 +152,32 @@ def test_chrome_masking_keeps_offsets():
     assert masked.index("Austria") == text.index("Austria")
     assert "Wire" not in masked and "15:30" not in masked
     assert dateline_places(text) == ["Vienna"]
+
+
+def test_chrome_masks_credits_and_keeps_the_story():
+    text = (
+        "By Mara Quill, Senior Correspondent\n\n"
+        "Chile contributed to the fund. Cases were reported from the border.\n\n"
+        "Peru agreed. Ola Brandt and Iva Dimic contributed to this report. "
+        "This story originated in Test Wire's Nordic Service. "
+        "Ola Brandt reported from Lima; Iva Dimic contributed from Quito.\n\n"
+        "WATCH: Ola Brandt's video report Bolivia protested."
+    )
+    masked = mask_chrome(text)
+    assert len(masked) == len(text)
+    for gone in ("Mara", "Ola", "Iva", "Nordic", "Lima", "Quito", "WATCH"):
+        assert gone not in masked, gone
+    for kept in ("Chile contributed to the fund.", "reported from the border.", "Peru agreed."):
+        assert kept in masked, kept
+    assert masked.index("Bolivia protested.") == text.index("Bolivia protested.")
+
+
+def test_actors_a_desk_of_the_publisher_is_not_an_actor(nlp):
+    text = "Norway told VOA's Nordic Service that it would recall its envoy from Chile."
+    article = Article("t", text, published=PUBLISHED, source="Voice of America")
+    extraction = read_doc(nlp(text), article)
+    assert not [a for a in extraction.actors if "Nordic" in a.label]
+    assert "state/NOR" in {a.key for a in extraction.actors}
 
 
 def test_events_an_act_on_an_act_is_aimed_at_its_doer(nlp):

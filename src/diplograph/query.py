@@ -698,14 +698,15 @@ def _tsv(result: Result) -> str:
 
 def _csv_value(value) -> object:
     if isinstance(value, list):
-        return "|".join(value)
+        return "|".join("" if item is None else str(item) for item in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else value
 
 
 def rows_to_csv(rows: list[dict], columns: list[str], delimiter: str = ",") -> str:
-    """Rows of dicts as CSV; list values joined with ``|``, booleans as ``true``/``false``."""
+    """Rows of dicts as CSV; list values joined with ``|`` (``None`` items empty), booleans
+    as ``true``/``false``."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, delimiter=delimiter, lineterminator="\n")
     writer.writeheader()

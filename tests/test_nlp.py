@@ -729,3 +729,15 @@ def test_a_date_inside_what_an_act_is_about_dates_that_only(nlp):
 def test_dates_an_accusation_from_the_story_around_it(nlp, text, expected):
     (event,) = events(read(nlp, text), "ACCUSE")
     assert event.target == ("state/DNK",) and event.date == expected
+
+
+def test_events_a_call_for_someone_to_act_is_a_request_not_their_act(nlp):
+    extraction = read(nlp, "Kenya called for Uganda to lift the travel ban.")
+    (appeal,) = extraction.events
+    assert appeal.category == "REQUEST"
+    assert appeal.source == ("state/KEN",) and appeal.target == ("state/UGA",)
+
+
+def test_events_what_a_demand_asks_for_in_a_that_clause_has_not_happened(nlp):
+    extraction = read(nlp, "Kenya demanded that Uganda withdraw its troops.")
+    assert [e.category for e in extraction.events] == ["REQUEST"]

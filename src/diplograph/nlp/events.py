@@ -22,7 +22,13 @@ from diplograph.nlp.anaphora import TimeAnaphor, find_anaphors, shift, told_as_p
 from diplograph.nlp.dates import day_only, resolve_date
 from diplograph.nlp.lexicon import Lexicon
 from diplograph.nlp.merge import SYMMETRIC_CATEGORIES, merge_events
-from diplograph.nlp.triggers import Trigger, find_told, noun_event_type, trigger_lemma
+from diplograph.nlp.triggers import (
+    Trigger,
+    asked_clauses,
+    find_told,
+    noun_event_type,
+    trigger_lemma,
+)
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 CLAUSE_LINKS = {"conj", "xcomp", "advcl", "pcomp", "ccomp", "relcl", "acl"}
@@ -1136,6 +1142,9 @@ class EventReader:
             target = [k for k in target if k not in own]
         if not target and len(source) > 1 and trigger.event_type.category in SYMMETRIC_CATEGORIES:
             source, target = source[:1], source[1:]  # "France and Germany met": one met the other
+        if not target and trigger.event_type.category == "REQUEST":  # "called for X to lift"
+            asked = (self.actors_of(self._subject(c)) for c in asked_clauses(trigger.token))
+            target = next((found for found in asked if found and found != source), [])
         aimed = bool(target)  # the sentence names whom the act is aimed at
         if not target and trigger.event_type.subtype != "missile_test":
             target = self._object_side_actor(trigger, source)

@@ -40,6 +40,10 @@ def _phrase(
     """The phrase trigger a verb heads with one of its objects or particles ("imposed
     sanctions", "called on"), and that partner."""
     for child in (*token.children, *_raised_subject(token)):
+        if child.dep_ == "advcl":  # "called for Russia to agree": "for" marks the clause
+            for mark in (g for g in child.children if g.dep_ == "mark" and g.i < child.i):
+                if (phrase := phrases.get((lemma, mark.lower_))) is not None:
+                    return phrase, mark
         if child.dep_ not in OBJECT_DEPS and child.head == token:
             continue
         for candidate in (child, *child.conjuncts, *_counted(child)):
@@ -108,14 +112,14 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
             ):  # "scrapping the agreements", "study the deal": a thing, not its telling
                 continue
         result.append(trigger)
-    # what a request asks for ("urged Beijing to lift the ban") or a refusal refuses ("refused
-    # to recognise the ruling") has not happened
+    # what a request asks for ("urged Beijing to lift the ban", "called for Russia to agree")
+    # or a refusal refuses ("refused to recognise the ruling") has not happened
     requested = {
-        t.token.i
-        for t in result
-        if (complement := _complement(t.token)) is not None
-        and (asker := triggers.get(complement.head.i)) is not None
-        and asker.event_type.category in {"REQUEST", "REJECT"}
+        token.i
+        for asker in result
+        if asker.form != "noun" and asker.event_type.category in {"REQUEST", "REJECT"}
+        for clause in asked_clauses(asker.token, asker.event_type.category == "REQUEST")
+        for token in clause.subtree
     }
     # what one warns, votes or decides against doing ("cautioned X against supporting Y")
     requested |= {
@@ -235,12 +239,22 @@ def _raised_subject(verb: Token) -> list[Token]:
     return [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
 
 
-def _complement(token: Token) -> Token | None:
-    """The infinitive complement a verb is, or is coordinated in ("urged X to sit down and
-    settle": both)."""
-    while token.dep_ == "conj" and token.head != token:
-        token = token.head
-    return token if token.dep_ == "xcomp" else None
+def asked_clauses(verb: Token, request: bool = True) -> list[Token]:
+    """The clauses a verb of asking or refusing asks for or refuses: its infinitive ("urged X
+    to sit down and settle": both, "refused to recognise"); for a request also its clause
+    with a subject of its own ("demanded that X withdraw", "called for X to lift")."""
+    clauses = [c for c in verb.children if c.dep_ == "xcomp"]
+    if request:
+        clauses += [
+            c
+            for c in verb.children
+            if c.dep_ == "ccomp"
+            or (
+                c.dep_ == "advcl"
+                and any(g.dep_ in {"aux", "mark"} and g.lower_ in {"to", "for"} for g in c.children)
+            )
+        ]
+    return clauses
 
 
 #: words that count or group what follows them ("moved tens of thousands of troops", "a series

@@ -741,3 +741,23 @@ def test_events_a_call_for_someone_to_act_is_a_request_not_their_act(nlp):
 def test_events_what_a_demand_asks_for_in_a_that_clause_has_not_happened(nlp):
     extraction = read(nlp, "Kenya demanded that Uganda withdraw its troops.")
     assert [e.category for e in extraction.events] == ["REQUEST"]
+
+
+def test_events_what_a_commentator_says_is_no_act(nlp):
+    text = (
+        "Mark Brown, a lecturer at Leeds University, studies the region. "
+        "Chile will sign a trade pact with Peru, Brown said. "
+        "Chile signed a trade pact with Peru, said Foreign Minister Ana Ruiz."
+    )
+    (agreement,) = events(read(nlp, text), "AGREE")
+    assert agreement.evidence[0].text.endswith("said Foreign Minister Ana Ruiz.")
+
+
+def test_events_a_commentator_is_no_source(nlp):
+    text = "John Smith, an analyst at the Global Institute, criticised Peru."
+    assert not events(read(nlp, text), "ACCUSE")
+    assert events(read(nlp, "Foreign Minister John Smith criticised Peru."), "ACCUSE")
+
+
+def test_events_according_to_experts_is_no_act(nlp):
+    assert not read(nlp, "According to experts, Chile will sign a trade pact with Peru.").events

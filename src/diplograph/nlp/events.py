@@ -44,6 +44,9 @@ _ENTRY_STAMP = re.compile(
 )
 #: what follows a day heading on its line: "— last updated 15:30", "| Live"
 _HEADING_TAIL = re.compile(r"\s+[\u2014\u2013|-]\s.*$|\s*\|.*$")
+#: how a commentator word hangs off the person it describes ("X, a lecturer at Y", "analyst
+#: X", "X, who is a researcher", "X of the Institute")
+COMMENTARY_LINKS = frozenset({"appos", "compound", "attr", "relcl", "pobj", "prep", "amod", "conj"})
 #: prepositions that put an event in a place
 LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "off", "outside", "on"})
 
@@ -325,6 +328,9 @@ class EventReader:
         #: the entries of a live blog ("14:20 — ..."), each a story of its own, by paragraph
         self._entry_days = entry_days(article.text, article.published, self.cues.recap_labels)
         self._entries = sorted(self._entry_days)
+        #: the people described as analysts, experts, scholars: they comment, states act
+        self.commentators = self._commentators()
+        self._commentary = {i for s in doc.sents for i in self._comment(s)}
 
     def events(self) -> list[Event]:
         echoes = [t for t in self.doc if self._echoes(t)]
@@ -1132,10 +1138,78 @@ class EventReader:
             and hosted.lemma_.lower() not in self.cues.agent_nouns
         )
 
+    # -- commentary ----------------------------------------------------------------------
+    def _commentator_word(self, token: Token) -> bool:
+        """ "analyst", "professor", "think tank": a word that describes a commentator."""
+        words = self.cues.commentator_words
+        lemma = token.lemma_.lower()
+        return lemma in words or any(
+            c.dep_ == "compound" and f"{c.lower_}-{lemma}" in words for c in token.children
+        )
+
+    def _commentators(self) -> set[str]:
+        """The people a commentator word describes: in apposition ("X, a lecturer at Y"), as
+        a title ("analyst X"), in a relative clause ("X, who is a researcher") or by the body
+        they are of ("X of the Global Institute")."""
+        found = set()
+        for token in self.doc:
+            if not self._commentator_word(token):
+                continue
+            current = token
+            for _ in range(4):
+                mention = self.table.by_token.get(current.i)
+                if mention is not None and mention.kind == "Person":
+                    found.add(mention.key)
+                    break
+                if current.dep_ not in COMMENTARY_LINKS or current.head == current:
+                    break
+                current = current.head
+        return found
+
+    def _commentator(self, token: Token, word: bool = False) -> bool:
+        """Whether a subject or a reporter is a commentator the article names ("said
+        Klingner"), or with ``word`` one it does not ("analysts")."""
+        if word and self._commentator_word(token):
+            return True
+        return bool(set(self.actors_of(token)) & self.commentators)
+
+    def _comment(self, sentence: Span) -> set[int]:
+        """The tokens of a sentence that tell what a named commentator says or thinks ("...,
+        said X", "X expects", a clause "that X thinks ...", not one beside it), or all of it
+        for "according to analysts": what a comment tells is not told as an act."""
+        verbs = self.cues.speech_verbs | self.cues.opinion_verbs
+        told: set[int] = set()
+        for token in sentence:
+            if token.lower_ == "according" and token.i + 1 < sentence.end:
+                if any(
+                    c.dep_ == "pobj" and self._commentator(c, True) for c in token.nbor().children
+                ):
+                    return set(range(sentence.start, sentence.end))
+            if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in verbs:
+                continue
+            main = token.dep_ in {"ROOT", "parataxis"}
+            subjects = [c for c in token.children if c.dep_ == "nsubj"]
+            if not subjects or not all(  # a pronoun of a clause inside: too unsure ("X said
+                self._commentator(c) and (main or c.pos_ != "PRON")  # he expects ...")
+                for c in subjects
+            ):
+                continue
+            if token.dep_ == "parataxis":  # ""..., " said X": the quote is the sentence
+                return set(range(sentence.start, sentence.end))
+            told |= {token.i} | {  # not a clause beside it ("..., although X met Y")
+                t.i
+                for c in token.children
+                if c.dep_ not in {"advcl", "conj", "cc"}
+                for t in c.subtree
+            }
+        return told
+
     def _event(self, trigger: Trigger) -> Event | None:
-        if self._hosts_a_thing(trigger):
+        if self._hosts_a_thing(trigger) or trigger.token.i in self._commentary:
             return None
         source, target, anchor = self._arguments(trigger)
+        if set(source) & self.commentators:
+            return None  # a commentator comments, and a comment is no act
         target = [k for k in target if k not in source]
         own = {f"state/{self.table.records[k].state}" for k in source}
         if any(k not in own for k in target):  # "Zhao reaffirmed China's ties with X": X

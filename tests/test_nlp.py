@@ -761,3 +761,9 @@ def test_events_a_commentator_is_no_source(nlp):
 
 def test_events_according_to_experts_is_no_act(nlp):
     assert not read(nlp, "According to experts, Chile will sign a trade pact with Peru.").events
+
+
+def test_events_a_warning_of_what_another_may_do_is_no_threat(nlp):
+    assert not events(read(nlp, "Kenya warned that Uganda could attack Sudan."), "THREATEN")
+    (threat,) = events(read(nlp, "Kenya warned Uganda that it would retaliate."), "THREATEN")
+    assert threat.source == ("state/KEN",)

@@ -47,6 +47,8 @@ _HEADING_TAIL = re.compile(r"\s+[\u2014\u2013|-]\s.*$|\s*\|.*$")
 #: how a commentator word hangs off the person it describes ("X, a lecturer at Y", "analyst
 #: X", "X, who is a researcher", "X of the Institute")
 COMMENTARY_LINKS = frozenset({"appos", "compound", "attr", "relcl", "pobj", "prep", "amod", "conj"})
+#: the conjunctions of a condition ("will retaliate if attacked")
+CONDITIONS = frozenset({"if", "unless"})
 #: prepositions that put an event in a place
 LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "off", "outside", "on"})
 
@@ -1204,11 +1206,30 @@ class EventReader:
             }
         return told
 
+    def _warns_of_danger(self, trigger: Trigger, source: list[str]) -> bool:
+        """ "warned that X could attack", "warned that the measures may backfire": a warning
+        about what someone else may do is no threat; one is when the clause tells the
+        warner's own act ("warned that it would retaliate") or a price set on a condition
+        ("warned that the bases were at risk if ...")."""
+        if trigger.event_type.category != "THREATEN" or trigger.form == "noun":
+            return False
+        clauses = [c for c in trigger.token.children if c.dep_ == "ccomp"]
+        if not clauses:
+            return False
+        if any(t.dep_ == "mark" and t.lower_ in CONDITIONS for t in trigger.token.subtree):
+            return False
+        own = set(source) | {f"state/{s}" for k in source if (s := self.table.records[k].state)}
+        for clause in clauses:
+            for subject in (c for c in clause.children if c.dep_ in SUBJECT_DEPS):
+                if subject.pos_ == "PRON" or set(self.actors_of(subject)) & own:
+                    return False
+        return True
+
     def _event(self, trigger: Trigger) -> Event | None:
         if self._hosts_a_thing(trigger) or trigger.token.i in self._commentary:
             return None
         source, target, anchor = self._arguments(trigger)
-        if set(source) & self.commentators:
+        if set(source) & self.commentators or self._warns_of_danger(trigger, source):
             return None  # a commentator comments, and a comment is no act
         target = [k for k in target if k not in source]
         own = {f"state/{self.table.records[k].state}" for k in source}

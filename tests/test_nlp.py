@@ -767,3 +767,8 @@ def test_events_a_warning_of_what_another_may_do_is_no_threat(nlp):
     assert not events(read(nlp, "Kenya warned that Uganda could attack Sudan."), "THREATEN")
     (threat,) = events(read(nlp, "Kenya warned Uganda that it would retaliate."), "THREATEN")
     assert threat.source == ("state/KEN",)
+
+
+def test_events_what_is_threatened_has_not_happened(nlp):
+    extraction = read(nlp, "Kenya threatened to impose sanctions on Uganda.")
+    assert [e.category for e in extraction.events] == ["THREATEN"]

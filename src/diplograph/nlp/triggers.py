@@ -112,12 +112,13 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
             ):  # "scrapping the agreements", "study the deal": a thing, not its telling
                 continue
         result.append(trigger)
-    # what a request asks for ("urged Beijing to lift the ban", "called for Russia to agree")
-    # or a refusal refuses ("refused to recognise the ruling") has not happened
+    # what a request asks for ("urged Beijing to lift the ban", "called for Russia to agree"),
+    # a refusal refuses ("refused to recognise the ruling") or a threat threatens
+    # ("threatened to impose sanctions") has not happened
     requested = {
         token.i
         for asker in result
-        if asker.form != "noun" and asker.event_type.category in {"REQUEST", "REJECT"}
+        if asker.form != "noun" and asker.event_type.category in HYPOTHETICAL_FRAMES
         for clause in asked_clauses(asker.token, asker.event_type.category == "REQUEST")
         for token in clause.subtree
     }
@@ -240,8 +241,8 @@ def _raised_subject(verb: Token) -> list[Token]:
 
 
 def asked_clauses(verb: Token, request: bool = True) -> list[Token]:
-    """The clauses a verb of asking or refusing asks for or refuses: its infinitive ("urged X
-    to sit down and settle": both, "refused to recognise"); for a request also its clause
+    """The clauses a verb of asking, refusing or threatening is about: its infinitive ("urged
+    X to sit down and settle": both, "refused to recognise"); for a request also its clause
     with a subject of its own ("demanded that X withdraw", "called for X to lift")."""
     clauses = [c for c in verb.children if c.dep_ == "xcomp"]
     if request:

@@ -772,3 +772,9 @@ def test_events_a_warning_of_what_another_may_do_is_no_threat(nlp):
 def test_events_what_is_threatened_has_not_happened(nlp):
     extraction = read(nlp, "Kenya threatened to impose sanctions on Uganda.")
     assert [e.category for e in extraction.events] == ["THREATEN"]
+
+
+def test_events_attacking_words_or_the_press_is_criticism(nlp):
+    extraction = read(nlp, "Kenya attacked Uganda's remarks on the border.")
+    assert [e.category for e in extraction.events] == ["ACCUSE"]
+    assert events(read(nlp, "Kenyan jets attacked Ugandan positions."), "ASSAULT")

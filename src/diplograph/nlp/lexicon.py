@@ -69,6 +69,8 @@ class Cues:
     commentator_words: frozenset[str]
     #: verbs that give an opinion or a forecast ("think", "expect"), beside the speech verbs
     opinion_verbs: frozenset[str]
+    #: nouns of words, decisions and the press: what an attack on is criticism, not force
+    discourse_nouns: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,7 @@ def load_cues() -> Cues:
             "target_prepositions",
             "commentator_words",
             "opinion_verbs",
+            "discourse_nouns",
         )
     }
     titles = tuple(sorted(raw["title_words"], key=lambda t: (-len(t.split()), t)))

@@ -80,6 +80,7 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
             if token.dep_ == "acl" and token.tag_ == "VBG":
                 verb = None  # "the coalition fighting in Yemen" describes, does not tell
             if verb is not None and token.pos_ == "VERB" and not _states_a_fact(token, lexicon):
+                verb = _figurative(token, verb, lexicon)
                 triggers[token.i] = Trigger(token, verb, "verb", None, dictionary)
             continue
         noun = noun_event_type(token, lexicon)
@@ -178,6 +179,24 @@ def find_evaluations(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[Trigge
         elif words & cues.positive_evaluations:
             found.append(Trigger(token, lexicon.by_subtype("SUPPORT", "praise"), "verb"))
     return found
+
+
+#: the entity types of works and laws: "attacked the Patriot Act", "attacked the film"
+DISCOURSE_ENTITIES = frozenset({"WORK_OF_ART", "LAW"})
+
+
+def _figurative(verb: Token, event_type: EventType, lexicon: Lexicon) -> EventType:
+    """ "attacked the newspaper", "attacked Uganda's remarks": force aimed at words, a policy
+    or the press (each object a discourse noun, a work or a law) is criticism."""
+    if event_type.category != "ASSAULT":
+        return event_type
+    aimed = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+    if aimed and all(
+        o.lemma_.lower() in lexicon.cues.discourse_nouns or o.ent_type_ in DISCOURSE_ENTITIES
+        for o in aimed
+    ):
+        return lexicon.by_subtype("ACCUSE", "criticism")
+    return event_type
 
 
 #: tags of a finite verb in the indicative: "was", "is", "rejects"

@@ -778,3 +778,10 @@ def test_events_attacking_words_or_the_press_is_criticism(nlp):
     extraction = read(nlp, "Kenya attacked Uganda's remarks on the border.")
     assert [e.category for e in extraction.events] == ["ACCUSE"]
     assert events(read(nlp, "Kenyan jets attacked Ugandan positions."), "ASSAULT")
+
+
+def test_events_one_act_told_in_two_sentences_in_turn_is_one(nlp):
+    told = "Kenya accused Uganda of arming the rebels. {}Kenya also criticised Uganda."
+    (accusation,) = events(read(nlp, told.format("")), "ACCUSE")
+    assert len(accusation.evidence) == 2
+    assert len(events(read(nlp, told.format("The rebels hold the north. ")), "ACCUSE")) == 2

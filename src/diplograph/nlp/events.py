@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
 from itertools import chain, takewhile
@@ -331,6 +332,7 @@ class EventReader:
         self._entry_days = entry_days(article.text, article.published, self.cues.recap_labels)
         self._entries = sorted(self._entry_days)
         #: the people described as analysts, experts, scholars: they comment, states act
+        self._sentence_starts = [sentence.start_char for sentence in doc.sents]
         self.commentators = self._commentators()
         self._commentary = {i for s in doc.sents for i in self._comment(s)}
 
@@ -345,13 +347,21 @@ class EventReader:
             if event is not None:
                 self._told.append(event)
         raw = [self._refusal(e) for e in self._referenced_targets(self._told)]
-        merged = merge_events(self._implicit_counterparts(raw))
+        merged = merge_events(self._implicit_counterparts(raw), self._adjacent)
         return [  # no one is the target of their own act, but a state's own people can be
             e
             if e.category in DOMESTIC_CATEGORIES
             else replace(e, target=tuple(k for k in e.target if k not in e.source))
             for e in merged
         ]
+
+    def _adjacent(self, first: Event, second: Event) -> bool:
+        """Whether two events are told in sentences next to each other."""
+        numbers = [
+            [bisect_right(self._sentence_starts, e.start) for e in event.evidence]
+            for event in (first, second)
+        ]
+        return any(abs(a - b) == 1 for a in numbers[0] for b in numbers[1])
 
     def _echoes(self, token: Token) -> bool:
         """ "followed suit", "did the same": a verb that repeats the act told before it."""

@@ -785,3 +785,17 @@ def test_events_one_act_told_in_two_sentences_in_turn_is_one(nlp):
     (accusation,) = events(read(nlp, told.format("")), "ACCUSE")
     assert len(accusation.evidence) == 2
     assert len(events(read(nlp, told.format("The rebels hold the north. ")), "ACCUSE")) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenya hopes to sign a trade pact with Uganda.",
+        "A new round of talks between Kenya and Uganda is expected next week.",
+        "A visit by Kenya's president to Uganda is planned for May.",
+        "Kenya to send troops to Uganda",
+    ],
+)
+def test_events_hopes_plans_and_headline_infinitives_are_expected(nlp, text):
+    (event,) = read(nlp, text).events
+    assert event.modality == "expected"

@@ -258,6 +258,15 @@ def _verb_above(token: Token) -> Token:
     return token
 
 
+def _lemmas(token: Token) -> set[str]:
+    """A verb's lemma, and for a present form the lemmatiser missed ("hopes": "hop") the
+    form less its "s"."""
+    found = {token.lemma_.lower()}
+    if token.tag_ == "VBZ" and token.lower_.endswith("s"):
+        found.add(token.lower_[:-1])
+    return found
+
+
 def _counterfactual(verb: Token) -> bool:
     """ "would have extended", "could have stopped": what did not happen."""
     auxiliaries = [c.lower_ for c in verb.children if c.dep_ == "aux"]
@@ -1037,11 +1046,21 @@ class EventReader:
             for child in token.children:
                 if child.dep_ == "aux" and child.lower_ in cues.future_auxiliaries:
                     return "expected", None
-            if token != trigger.token and token.lemma_.lower() in cues.future_verbs:
+            if (
+                token.dep_ == "ROOT"
+                and token.tag_ == "VB"
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+            ):
+                return "expected", None  # a headline's "Mexico to deploy troops"
+            if token != trigger.token and _lemmas(token) & cues.future_verbs:
                 if trigger.token in token.subtree and any(
-                    c.dep_ == "xcomp" for c in token.children
-                ):
+                    c.dep_ == "xcomp" or (c.dep_ in SUBJECT_DEPS and c in chain)
+                    for c in token.children
+                ):  # "hopes to sign", "is expected to visit", "a visit is planned"
                     return "expected", None
+        top = chain[-1]  # "a new round of talks is expected next week"
+        if top.dep_ in SUBJECT_DEPS and _lemmas(top.head) & cues.future_verbs:
+            return "expected", None
         return "asserted", None
 
     def _attribution(self, trigger: Trigger) -> str | None:

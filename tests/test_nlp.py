@@ -793,3 +793,73 @@ def test_a_date_inside_what_an_act_is_about_dates_that_only(nlp):
 def test_dates_an_accusation_from_the_story_around_it(nlp, text, expected):
     (event,) = events(read(nlp, text), "ACCUSE")
     assert event.target == ("state/DNK",) and event.date == expected
+
+
+def test_events_a_call_for_someone_to_act_is_a_request_not_their_act(nlp):
+    extraction = read(nlp, "Kenya called for Uganda to lift the travel ban.")
+    (appeal,) = extraction.events
+    assert appeal.category == "REQUEST"
+    assert appeal.source == ("state/KEN",) and appeal.target == ("state/UGA",)
+
+
+def test_events_what_a_demand_asks_for_in_a_that_clause_has_not_happened(nlp):
+    extraction = read(nlp, "Kenya demanded that Uganda withdraw its troops.")
+    assert [e.category for e in extraction.events] == ["REQUEST"]
+
+
+def test_events_what_a_commentator_says_is_no_act(nlp):
+    text = (
+        "Mark Brown, a lecturer at Leeds University, studies the region. "
+        "Chile will sign a trade pact with Peru, Brown said. "
+        "Chile signed a trade pact with Peru, said Foreign Minister Ana Ruiz."
+    )
+    (agreement,) = events(read(nlp, text), "AGREE")
+    assert agreement.evidence[0].text.endswith("said Foreign Minister Ana Ruiz.")
+
+
+def test_events_a_commentator_is_no_source(nlp):
+    text = "John Smith, an analyst at the Global Institute, criticised Peru."
+    assert not events(read(nlp, text), "ACCUSE")
+    assert events(read(nlp, "Foreign Minister John Smith criticised Peru."), "ACCUSE")
+
+
+def test_events_according_to_experts_is_no_act(nlp):
+    assert not read(nlp, "According to experts, Chile will sign a trade pact with Peru.").events
+
+
+def test_events_a_warning_of_what_another_may_do_is_no_threat(nlp):
+    assert not events(read(nlp, "Kenya warned that Uganda could attack Sudan."), "THREATEN")
+    (threat,) = events(read(nlp, "Kenya warned Uganda that it would retaliate."), "THREATEN")
+    assert threat.source == ("state/KEN",)
+
+
+def test_events_what_is_threatened_has_not_happened(nlp):
+    extraction = read(nlp, "Kenya threatened to impose sanctions on Uganda.")
+    assert [e.category for e in extraction.events] == ["THREATEN"]
+
+
+def test_events_attacking_words_or_the_press_is_criticism(nlp):
+    extraction = read(nlp, "Kenya attacked Uganda's remarks on the border.")
+    assert [e.category for e in extraction.events] == ["ACCUSE"]
+    assert events(read(nlp, "Kenyan jets attacked Ugandan positions."), "ASSAULT")
+
+
+def test_events_one_act_told_in_two_sentences_in_turn_is_one(nlp):
+    told = "Kenya accused Uganda of arming the rebels. {}Kenya also criticised Uganda."
+    (accusation,) = events(read(nlp, told.format("")), "ACCUSE")
+    assert len(accusation.evidence) == 2
+    assert len(events(read(nlp, told.format("The rebels hold the north. ")), "ACCUSE")) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenya hopes to sign a trade pact with Uganda.",
+        "A new round of talks between Kenya and Uganda is expected next week.",
+        "A visit by Kenya's president to Uganda is planned for May.",
+        "Kenya to send troops to Uganda",
+    ],
+)
+def test_events_hopes_plans_and_headline_infinitives_are_expected(nlp, text):
+    (event,) = read(nlp, text).events
+    assert event.modality == "expected"

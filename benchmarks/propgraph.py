@@ -8,9 +8,9 @@ For each store, each export runs in a fresh process of its own: ``diplograph exp
 its own memory is the process's peak RSS (VmHWM, Linux) above the baseline it had before the
 call, with every module the export uses imported. ``scan`` reads every quad of the store's
 default graph with ``quads_for_pattern``, nothing else: the memory any full read of the store
-costs (RocksDB's block cache and table readers, in the same RSS). Then the neo4j CSVs are
-loaded into LadybugDB with ``propgraph.load_ladybug`` (one COPY FROM a table), if installed,
-and its who-met-whom query timed. One JSON line a store.
+costs (RocksDB's block cache and table readers, in the same RSS). Then, in a process of its
+own too, the neo4j CSVs are loaded into LadybugDB with ``propgraph.load_ladybug`` (one COPY
+FROM a table), if installed, and its who-met-whom query timed. One JSON line a store.
 
     PYTHONPATH=src python benchmarks/propgraph.py [TRIPLES ...] [--work DIR]
 """
@@ -18,6 +18,7 @@ and its who-met-whom query timed. One JSON line a store.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -35,7 +36,7 @@ FORMATS = ("scan", "nq", "neo4j", "cypher", "ladybug-cypher", "graphml")
 _CHILD = """
 import json, sys, time
 from pathlib import Path
-import networkx.readwrite.graphml, pyoxigraph
+import networkx.readwrite.graphml, numpy, pyoxigraph  # GraphMLWriter imports numpy
 from diplograph import api, export, propgraph
 import diplograph.rdf.snapshot, diplograph.rdf.store
 
@@ -46,14 +47,22 @@ def peak():
 store, fmt, output = sys.argv[1:4]
 baseline = peak()
 wall, cpu = time.perf_counter(), time.process_time()
+extra = {}
 if fmt == "scan":
     with diplograph.rdf.store.reading(store) as opened:
         sum(1 for _ in opened.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+elif fmt == "ladybug":  # store: a neo4j folder; output: the database
+    import ladybug
+    connection = ladybug.Connection(ladybug.Database(output))
+    propgraph.load_ladybug(Path(store), connection)
+    start = time.perf_counter()
+    connection.execute(propgraph.cypher_queries()["who-met-whom"]).get_all()
+    extra["who_met_whom_ms"] = round((time.perf_counter() - start) * 1000)
 else:
     api.export(store=Path(store), output=Path(output), fmt=fmt)
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
 print(json.dumps({"s": round(wall, 1), "cpu_s": round(cpu, 1), "own_mb": peak() - baseline,
-                  "baseline_mb": baseline}))
+                  "baseline_mb": baseline, **extra}))
 """
 
 
@@ -86,7 +95,8 @@ def large_store(triples: int, work: Path) -> tuple[Path, int]:
 
 
 def export(store: Path, fmt: str, output: Path) -> dict:
-    """One export in a fresh process: its seconds and its own peak memory."""
+    """One export (or ``scan``, or ``ladybug``: the load of a neo4j folder ``store`` into a
+    LadybugDB database ``output``) in a fresh process: its seconds and own peak memory."""
     child = subprocess.run(
         [sys.executable, "-c", _CHILD, str(store), fmt, str(output)],
         check=True,
@@ -95,25 +105,6 @@ def export(store: Path, fmt: str, output: Path) -> dict:
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
     return json.loads(child.stdout.splitlines()[-1])
-
-
-def ladybug_load(folder: Path, work: Path) -> dict:
-    try:
-        import ladybug
-    except ImportError:
-        return {}
-    from diplograph.propgraph import cypher_queries, load_ladybug
-
-    start = time.perf_counter()
-    connection = ladybug.Connection(ladybug.Database(str(work / "ladybug")))
-    load_ladybug(folder, connection)
-    seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    connection.execute(cypher_queries()["who-met-whom"]).get_all()
-    return {
-        "load_ladybug_s": round(seconds, 1),
-        "who_met_whom_ladybug_ms": round((time.perf_counter() - start) * 1000),
-    }
 
 
 def measure(triples: int, work: Path) -> dict:
@@ -130,7 +121,8 @@ def measure(triples: int, work: Path) -> dict:
         if fmt != "neo4j":
             output.unlink(missing_ok=True)  # the files; the neo4j folder is loaded below
     folder = work / "out.neo4j"
-    result |= ladybug_load(folder, work)
+    if importlib.util.find_spec("ladybug") is not None:
+        result["ladybug"] = export(folder, "ladybug", work / "ladybug")
     result["rows"] = {p.name: sum(1 for _ in p.open()) - 1 for p in sorted(folder.glob("*.csv"))}
     return result
 

@@ -21,10 +21,11 @@ The view is derived from the RDF by SPARQL (graph files or a store, any ``Datase
   organization or state).
 
 Every event of the graph is a node (the events table's ``--min-confidence`` cut is left to the
-user: ``WHERE e.confidence >= 0.25``). Each query is paged by node IRI: the node IRIs are
-read and sorted first, then the rows of ``PAGE`` nodes at a time, so the SPARQL engine never
-sorts or groups more than a page of rows and memory stays flat (but for the IRIs); the CSV
-and Cypher writers write the rows as they come.
+user: ``WHERE e.confidence >= 0.25``). Every writer streams: each query is paged by node IRI,
+the IRIs sorted and made distinct in runs of ``RUN`` merged from temporary files, then the
+rows of ``PAGE`` nodes at a time asked for and sorted here, so neither the engine nor Python
+holds more than a run of IRIs and a page of rows; the CSV, Cypher and GraphML writers write
+each node and relationship as it comes.
 """
 
 from __future__ import annotations

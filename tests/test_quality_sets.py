@@ -59,9 +59,12 @@ def test_quality_gold_passes_the_shared_gold_check(shared_dir):
 
 
 #: measured 2026-12-07 (rounded down): a change that loses events or states on real news
-#: fails here; raise them when extraction improves on the check half
+#: fails here; raise them when extraction improves on the check half. Tune's actor_state
+#: 0.90 -> 0.88 when commentary, requests and threats stopped being read as acts: the
+#: share moved with the events matched (fewer, some matched only by chance), not with
+#: any state given; check's held at 0.8193
 REAL_NEWS_FLOORS = {
-    "tune": {"events_lenient": 0.34, "entities": 0.77, "actor_state": 0.90},
+    "tune": {"events_lenient": 0.34, "entities": 0.77, "actor_state": 0.88},
     "check": {"events_lenient": 0.34, "entities": 0.82, "actor_state": 0.81},
 }
 

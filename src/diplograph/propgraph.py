@@ -31,7 +31,6 @@ each node and relationship as it comes.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -555,21 +554,27 @@ def write_neo4j(dataset: Dataset, folder: Path) -> Path:
 # -- openCypher -------------------------------------------------------------------------------
 
 
+#: openCypher's string escapes, so a statement stays on one line and keeps its line breaks
+#: (``\n``, ``\r``; the tests read them back from FalkorDB and LadybugDB)
+_ESCAPES = str.maketrans({"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r"})
+
+
 def _literal(value: object) -> str:
+    """A Cypher literal: null, a boolean, a number, or a single-quoted string."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
-    text = str(value).replace("\\", "\\\\").replace("'", "\\'")
-    return "'" + re.sub(r"[\r\n]", " ", text) + "'"
+    return "'" + str(value).translate(_ESCAPES) + "'"
 
 
 def cypher_lines(dataset: Dataset, dialect: str = "cypher") -> Iterator[str]:
-    """An openCypher script, one statement a line, MERGE on ``iri`` so running it twice
-    leaves the same graph. ``dialect`` ``cypher`` (Neo4j, Memgraph, FalkorDB): a node has
-    its kind's label and its other labels (``SET n:Consult``). ``ladybug-cypher``
+    """An openCypher script, one statement a line (a string's line breaks escaped: ``\\n``),
+    MERGE on ``iri`` so running it twice leaves the same graph. ``dialect`` ``cypher``
+    (Neo4j, Memgraph, FalkorDB): a node has its kind's label and its other labels
+    (``SET n:Consult``). ``ladybug-cypher``
     (LadybugDB, Kùzu: a schema, one label a node): the script first creates the tables
     (``CREATE ... TABLE IF NOT EXISTS``) and the other labels go in a ``labels`` list."""
     yield "// diplograph property graph: MERGE on iri (idempotent)"

@@ -388,7 +388,8 @@ def export(
     instead.
 
     The store's ontology graph is left out, as ``build -o`` leaves it out. N-Quads from a store
-    stream graph by graph (memory stays flat); every other format is sorted in memory.
+    stream graph by graph (memory stays flat), and so do the property-graph formats; every
+    other format is sorted in memory.
     """
     import sys
 

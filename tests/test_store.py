@@ -43,7 +43,7 @@ from diplograph.query import (
 )
 from diplograph.rdf import build, iris, store
 from diplograph.rdf.build import build_dataset
-from diplograph.rdf.index import INDEX_GRAPH, full_index, held_index
+from diplograph.rdf.index import EVENTS, INDEX_GRAPH, full_index, held_index, is_current
 from diplograph.rdf.io import read_graphs, write_dataset
 
 DATA = Path(__file__).parent / "data" / "cli"
@@ -375,7 +375,8 @@ def test_store_failure_while_an_article_is_built_keeps_the_articles_before(built
     with pytest.raises(KeyboardInterrupt):
         store.write_articles(built, [first, second])
     after = _quads(built)
-    assert before < after
+    tallied = str(EVENTS)  # the index's event tallies count the first article's events too
+    assert {q for q in before if q[1] != tallied} < {q for q in after if q[1] != tallied}
     assert _graph(built, "first")
     assert not _graph(built, "second")
     assert_merge_is_the_union(built)
@@ -1121,6 +1122,25 @@ def _paged_rows(name: str, bindings=None, limit: int = 7, **where) -> tuple[list
         after = page.after
 
 
+def _counts(path: Path, indexed: bool) -> list[tuple]:
+    """The rows of event-counts on the store: read from its index graph (``api.query``), or
+    the query as written (its own count of the store's events)."""
+    if indexed:
+        result = api.query(named="event-counts", store=path)
+    else:
+        result = query_store(path, named_query("event-counts"))
+    return [tuple(row.get(v) for v in result.vars) for row in result.bindings]
+
+
+def assert_counts_are_the_counted(path: Path) -> list[tuple]:
+    """event-counts from the store's index graph is event-counts as written; its rows."""
+    with store.reading(path) as opened:
+        assert is_current(opened)  # the index answers, not the query as written
+    indexed = _counts(path, indexed=True)
+    assert indexed == _counts(path, indexed=False)
+    return indexed
+
+
 def _listings(path: Path):
     for name in KEYED:
         for actor in DEV_ACTORS if name == "actor" else (None,):
@@ -1141,6 +1161,8 @@ def test_store_pages_by_key_give_every_row_of_the_dev_corpus_in_order(dev_corpus
             assert rows == expected, (name, bindings, limit)
             if limit == 1:
                 assert pages > (5 if name == "actor" else 10), name  # each after the last key
+    if source == "store":
+        assert len(assert_counts_are_the_counted(path)) > 5
 
 
 @pytest.mark.model
@@ -1164,9 +1186,10 @@ def test_store_index_stays_exact_after_remove_and_rebuild(dev_corpus, tmp_path):
         if triple.predicate.value.endswith("#entry"):
             terms.add(json.loads(triple.object.value.split(" ", 2)[2])[0])
         assert not terms & removed_iris, triple
-    # and the pages still give what the queries give
+    # and the pages still give what the queries give, the event counts too
     for name, bindings in _listings(path):
         assert _paged_rows(name, bindings, 5, store=path)[0] == _all_rows(path, name, bindings)
+    assert assert_counts_are_the_counted(path) != assert_counts_are_the_counted(source)
     # the store the pages were read from is as it was
     assert_index_is_exact(source)
 
@@ -1252,6 +1275,66 @@ def test_store_without_an_index_answers_then_the_next_writer_makes_it(built):
     assert store.with_writer(built, len) > 0  # any writer makes the index again
     assert_index_is_exact(built)
     assert _paged_rows("who-met-whom", limit=1, store=built)[0] == expected
+
+
+def test_store_event_counts_from_the_index_stay_exact_through_writes(built):
+    counts = assert_counts_are_the_counted(built)
+    assert counts == [(Literal("CONSULT"), Literal(3)), (Literal("ACCUSE"), Literal(1))]
+    assert store.write_articles(built, _extractions()) == 3  # the same again: no double count
+    assert assert_counts_are_the_counted(built) == counts
+    # an event another graph gives as well (a Graph Store write) is counted once, and stays
+    # counted while one of its graphs remains
+    paris = iris.graph_iri("paris-talks")
+    with store.reading(built) as opened:
+        typed = [
+            q.triple
+            for q in opened.quads_for_pattern(None, None, None, ox.NamedNode(paris))
+            if q.predicate.value.endswith("#type") and "/event/" in q.subject.value
+        ]
+    assert typed
+    other = ox.NamedNode("https://example.org/graph/copy")
+    text = "".join(f"{t} .\n" for t in typed)
+    store.with_writer(built, lambda opened: store.replace_graph(opened, other, text))
+    assert assert_counts_are_the_counted(built) == counts
+    assert_index_is_exact(built)
+    assert api.remove(["paris-talks", "berlin-call"], store=built) == 2
+    assert assert_counts_are_the_counted(built)[0] == (Literal("CONSULT"), Literal(2))
+    assert_index_is_exact(built)
+    store.with_writer(built, lambda opened: store.replace_graph(opened, other, None))
+    assert assert_counts_are_the_counted(built) == [
+        (Literal("ACCUSE"), Literal(1)),
+        (Literal("CONSULT"), Literal(1)),
+    ]
+    assert_index_is_exact(built)
+    assert api.remove(["tokyo-protest"], store=built) == 1
+    assert assert_counts_are_the_counted(built) == []
+    with store.reading(built) as opened:  # no tally left at zero
+        assert not list(opened.quads_for_pattern(None, EVENTS, None, INDEX_GRAPH))
+    assert store.write_articles(built, _extractions()[::-1]) == 3
+    assert assert_counts_are_the_counted(built) == counts
+    assert_index_is_exact(built)
+
+
+def test_store_event_counts_read_the_tallies_of_the_index(built):
+    node = "<https://w3id.org/diplograph/index/events/CONSULT>"
+    xsd = "http://www.w3.org/2001/XMLSchema#integer"
+    tampered = (
+        f"DELETE {{ GRAPH {INDEX_GRAPH} {{ {node} {EVENTS} ?n }} }} "
+        f'INSERT {{ GRAPH {INDEX_GRAPH} {{ {node} {EVENTS} "99"^^<{xsd}> }} }} '
+        f"WHERE {{ GRAPH {INDEX_GRAPH} {{ {node} {EVENTS} ?n }} }}"
+    )
+    store.with_writer(built, lambda opened: opened.update(tampered))
+    assert _counts(built, indexed=True)[0] == (Literal("CONSULT"), Literal(99))
+    assert _counts(built, indexed=False)[0] == (Literal("CONSULT"), Literal(3))
+
+
+def test_store_event_counts_without_an_index_run_as_written(built):
+    counts = _counts(built, indexed=False)
+    store.with_writer(built, lambda opened: opened.update(f"DROP GRAPH {INDEX_GRAPH}"))
+    assert _counts(built, indexed=True) == counts  # an older diplograph's store
+    assert store.with_writer(built, len) > 0  # the next writer makes the index, tallies too
+    assert_index_is_exact(built)
+    assert assert_counts_are_the_counted(built) == counts
 
 
 def test_index_doctests():

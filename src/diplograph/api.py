@@ -21,6 +21,7 @@ from diplograph.push import push as push_graphs
 from diplograph.query import (
     KEYED,
     Page,
+    indexed_query,
     keyed_page,
     named_query,
     open_endpoint,
@@ -261,13 +262,16 @@ def query(
             limit=limit,
         ).result
     text = named_query(named, bindings or {}) if named else text or ""
+    indexed = indexed_query(named)  # event-counts: a store's index graph keeps the answer
     if offset is not None or limit is not None or all_rows:
         text = with_page(text, offset=offset, limit=limit, all_rows=all_rows)
+        if indexed is not None:
+            indexed = with_page(indexed, offset=offset, limit=limit, all_rows=all_rows)
     graphs = list(graphs)
     if endpoint is None and not graphs:  # a store: on Oxigraph, without rdflib's SPARQL
-        return query_store(
-            store or DEFAULT_STORE, text, bindings, allow_outbound=allow_outbound, limits=limits
-        )
+        where = store or DEFAULT_STORE
+        options = {"allow_outbound": allow_outbound, "limits": limits, "indexed": indexed}
+        return query_store(where, text, bindings, **options)
     return _read(
         graphs,
         store,

@@ -20,23 +20,31 @@ The index cuts that order into pieces an exact (subject) or (predicate, object) 
   article graph and the ontology (computed when the article is written);
 - ``?actor dgx:name "kim jong-un"``: each skos:prefLabel and skos:altLabel in lower case,
   which the actor query looks up instead of scanning every label;
-- ``<https://w3id.org/diplograph/index> dgx:version 1``: what a reader checks before it
+- ``?event dgx:category "CONSULT"``: each PLOVER category an article graph gives an event
+  (its ``rdf:type``'s ``dgo:ploverCategory`` in the ontology);
+- a tally node per category that some event has (``.../events/CONSULT``):
+  ``?tally dgx:tallies "CONSULT" ; dgx:events 12``, how many events have it (the
+  ``dgx:category`` triples of the category): what ``event-counts`` reads instead of counting;
+- ``<https://w3id.org/diplograph/index> dgx:version 2``: what a reader checks before it
   trusts the graph (without it the named queries sort, as they always did).
 
 A page (``seek``) reads the listing's day nodes, then the next buckets, a few at a time,
 until it has one more entry than the page: its cost follows the page, not the store. Writers
 keep the graph exact in the transaction that writes the article (``delta``): what an article
 adds, and what its removal leaves unjustified (an entry or a name no other graph gives, a
-day node left without entries).
+day node left without entries), and each tally changed by the ``dgx:category`` triples
+that go or come (``tally_delta``).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
@@ -48,7 +56,7 @@ INDEX_IRI = "https://w3id.org/diplograph/index"
 INDEX_GRAPH = ox.NamedNode(INDEX_IRI)
 DGX = INDEX_IRI + "#"
 #: the layout written here; a graph of another version is rebuilt by the next writer
-VERSION = 1
+VERSION = 2
 ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 
 _DGO = ONTOLOGY_IRI + "#"
@@ -60,6 +68,8 @@ _CONSULT = ox.NamedNode(_DGO + "Consult")
 _ACCUSE = ox.NamedNode(_DGO + "Accuse")
 _MEMBERSHIP = ox.NamedNode("http://www.w3.org/ns/org#Membership")
 _POST_DATE = ox.NamedNode("http://purl.org/dc/terms/date")
+_PLOVER = ox.NamedNode(_DGO + "ploverCategory")
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 _LABELS = (
     ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
     ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
@@ -71,6 +81,9 @@ LIST = ox.NamedNode(DGX + "list")
 ENTRY = ox.NamedNode(DGX + "entry")
 NAME = ox.NamedNode(DGX + "name")
 VERSION_OF = ox.NamedNode(DGX + "version")
+CATEGORY = ox.NamedNode(DGX + "category")
+TALLIES = ox.NamedNode(DGX + "tallies")
+EVENTS = ox.NamedNode(DGX + "events")
 #: a bucket per day node and first hex digit of the tie
 DIGITS = "0123456789abcdef"
 
@@ -180,13 +193,27 @@ def graphs_index(graphs: list[tuple[ox.NamedNode, list[ox.Triple]]]) -> set[ox.T
         for graph, triples in graphs:
             scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
 
-    return _index(graphs, [graph for graph, _ in graphs], fill)
+    with _filled(fill, [graph for graph, _ in graphs]) as scratch:
+        return _index(graphs, scratch)
 
 
-def _index(graphs: Iterable[tuple[ox.NamedNode, Iterable[ox.Triple]]], names, fill) -> set:
-    """The index of article graphs: entries and names from the triples of ``graphs`` (those
-    of the predicates that make them suffice), rows from the graphs ``names`` that ``fill``
-    puts in a scratch store."""
+@contextmanager
+def _filled(fill: Callable[[ox.Store], None], names: list[ox.NamedNode]) -> Iterator[ox.Store]:
+    """This thread's scratch store (``_scratch``) with the article graphs ``names`` that
+    ``fill`` puts in it, taken out again after."""
+    scratch = _scratch()
+    try:
+        fill(scratch)
+        yield scratch
+    finally:
+        for graph in names:
+            scratch.remove_graph(graph)
+
+
+def _index(graphs: Iterable[tuple[ox.NamedNode, Iterable[ox.Triple]]], scratch: ox.Store) -> set:
+    """The index of article graphs: entries, names and categories from the triples of
+    ``graphs`` (those of the predicates that make them suffice), rows from the same graphs
+    in ``scratch`` (``_filled``)."""
     keys: dict[str, list[Key]] = {}
     out: set[ox.Triple] = set()
     for graph, triples in graphs:
@@ -199,23 +226,24 @@ def _index(graphs: Iterable[tuple[ox.NamedNode, Iterable[ox.Triple]]], names, fi
             for listing, entries in found.items():
                 keys.setdefault(listing, []).extend(entries)
             out |= {ox.Triple(subject, NAME, ox.Literal(label)) for label in labels}
+            if isinstance(subject, ox.NamedNode):
+                out |= {
+                    ox.Triple(subject, CATEGORY, category)
+                    for predicate, value in pairs
+                    if predicate == _RDF_TYPE
+                    for category in _categories().get(value, ())
+                }
     if keys:
-        out |= _entries_of(names, fill, keys)
+        out |= _entries_of(scratch, keys)
     return out
 
 
-def _entries_of(names, fill, keys: dict[str, list[Key]]) -> set[ox.Triple]:
+def _entries_of(scratch: ox.Store, keys: dict[str, list[Key]]) -> set[ox.Triple]:
     """The day nodes and entries of ``keys``, their rows read by the listings' page queries
-    from each entry's article graph (with the ontology) in a scratch memory store."""
+    from each entry's article graph (with the ontology) in ``scratch``."""
     from diplograph.query import index_rows
 
-    scratch = _scratch()
-    try:
-        fill(scratch)
-        rows = {name: index_rows(scratch, name, entries) for name, entries in keys.items()}
-    finally:
-        for graph in names:
-            scratch.remove_graph(graph)
+    rows = {name: index_rows(scratch, name, entries) for name, entries in keys.items()}
     out: set[ox.Triple] = set()
     for name, entries in keys.items():
         for key in entries:
@@ -229,6 +257,75 @@ def _entries_of(names, fill, keys: dict[str, list[Key]]) -> set[ox.Triple]:
             out.add(ox.Triple(day, LIST, listing))
             out.add(ox.Triple(bucket, ENTRY, ox.Literal(text)))
     return out
+
+
+@functools.cache
+def _categories() -> dict[ox.NamedNode, tuple[ox.Literal, ...]]:
+    """The PLOVER categories of the ontology's classes (``dgo:ploverCategory``)."""
+    out: dict[ox.NamedNode, tuple[ox.Literal, ...]] = {}
+    for quad in ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE):
+        if quad.predicate == _PLOVER and isinstance(quad.object, ox.Literal):
+            out[quad.subject] = (*out.get(quad.subject, ()), quad.object)
+    return out
+
+
+def tally_node(category: ox.Literal) -> ox.NamedNode:
+    """The tally node of a PLOVER category: its name ends in the quoted category."""
+    return ox.NamedNode(f"{INDEX_IRI}/events/{quote(category.value, safe='')}")
+
+
+def tally(category: ox.Literal, count: int) -> set[ox.Triple]:
+    """The triples of the tally of ``category`` at ``count`` events (none at 0)."""
+    if count <= 0:
+        return set()
+    node = tally_node(category)
+    return {
+        ox.Triple(node, TALLIES, category),
+        ox.Triple(node, EVENTS, ox.Literal(str(count), datatype=_INTEGER)),
+    }
+
+
+def tallies(triples: Iterable[ox.Triple]) -> set[ox.Triple]:
+    """The tallies of the ``dgx:category`` triples among ``triples`` (a set: each once)."""
+    counts: dict[ox.Literal, int] = {}
+    for triple in triples:
+        if triple.predicate == CATEGORY:
+            counts[triple.object] = counts.get(triple.object, 0) + 1
+    return set().union(*(tally(category, n) for category, n in counts.items()))
+
+
+def tally_delta(
+    store: ox.Store, deleted: set[ox.Triple], added: set[ox.Triple]
+) -> tuple[set[ox.Triple], set[ox.Triple]]:
+    """The tally triples the index graph of ``store`` loses and gains when ``deleted`` (held)
+    go and ``added`` come: one event less for each ``dgx:category`` triple deleted, one more
+    for each added that the graph does not hold yet (read before the write)."""
+    change: dict[ox.Literal, int] = {}
+    for triple in deleted:
+        if triple.predicate == CATEGORY:
+            change[triple.object] = change.get(triple.object, 0) - 1
+    for triple in added:
+        if triple.predicate == CATEGORY:
+            quad = ox.Quad(triple.subject, triple.predicate, triple.object, INDEX_GRAPH)
+            if quad not in store:
+                change[triple.object] = change.get(triple.object, 0) + 1
+    gone: set[ox.Triple] = set()
+    came: set[ox.Triple] = set()
+    for category, step in change.items():
+        if step == 0:
+            continue
+        held = held_tally(store, category)
+        old, new = tally(category, held), tally(category, held + step)
+        gone |= old - new
+        came |= new - old
+    return gone, came
+
+
+def held_tally(store: ox.Store, category: ox.Literal) -> int:
+    """How many events the index graph of ``store`` tallies for ``category`` (0: none)."""
+    for quad in store.quads_for_pattern(tally_node(category), EVENTS, None, INDEX_GRAPH):
+        return int(quad.object.value)
+    return 0
 
 
 _local = threading.local()
@@ -248,32 +345,23 @@ def _scratch() -> ox.Store:
 
 
 def ntriples_index(graphs: dict[ox.NamedNode, str]) -> set[ox.Triple]:
-    """``graphs_index`` of articles' N-Triples (graph name: N-Triples). Only the lines of
-    the predicates that make entries and names are parsed in Python; Oxigraph loads the
-    rest for the rows itself."""
-    wanted = tuple(str(predicate) for predicate in _KEYS)
-
-    def keyed(text: str) -> list[ox.Triple]:
-        lines = "".join(line + "\n" for line in text.splitlines() if _any_in(line, wanted))
-        return [q.triple for q in ox.parse(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+    """``graphs_index`` of articles' N-Triples (graph name: N-Triples). Oxigraph parses and
+    loads them into the scratch store, each into its graph; Python reads back only the
+    triples of the predicates that make entries, names and categories (exact lookups)."""
 
     def fill(scratch: ox.Store) -> None:
-        quads = "".join(_in_graph(graph, text) for graph, text in graphs.items())
-        scratch.load(quads, format=ox.RdfFormat.N_QUADS, lenient=True)
+        for graph, text in graphs.items():
+            scratch.load(text, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
 
-    return _index(((g, keyed(text)) for g, text in graphs.items()), list(graphs), fill)
-
-
-def _any_in(line: str, wanted: tuple[str, ...]) -> bool:
-    return any(predicate in line for predicate in wanted)
-
-
-def _in_graph(graph: ox.NamedNode, ntriples: str) -> str:
-    """N-Triples lines as N-Quads in ``graph``."""
-    tail = f" {graph} .\n"
-    return "".join(
-        line[: line.rindex(".")].rstrip() + tail for line in ntriples.splitlines() if line.strip()
-    )
+    with _filled(fill, list(graphs)) as scratch:
+        keyed = [
+            (
+                graph,
+                [q.triple for p in _KEYS for q in scratch.quads_for_pattern(None, p, None, graph)],
+            )
+            for graph in graphs
+        ]
+        return _index(keyed, scratch)
 
 
 def stored_index(store: ox.Store, graph: ox.NamedNode) -> set[ox.Triple]:
@@ -308,7 +396,7 @@ def full_index(store: ox.Store) -> set[ox.Triple]:
     graphs = index_graphs(store)
     for start in range(0, len(graphs), BATCH):
         out |= stored_indexes(store, graphs[start : start + BATCH])
-    return out
+    return out | tallies(out)
 
 
 def held_index(store: ox.Store) -> set[ox.Triple]:
@@ -336,6 +424,10 @@ def rebuild(store: ox.Store) -> int:
             size += _bulk_add(store, pending)
             pending = []
     size += _bulk_add(store, pending)
+    # the tallies: the category triples counted where they now are, each once
+    text = f"SELECT ?c (COUNT(*) AS ?n) WHERE {{ {_IN} {{ ?e {CATEGORY} ?c }} }} GROUP BY ?c"
+    counted = [tally(c, int(n.value)) for c, n in store.query(text)]
+    size += _bulk_add(store, list(set().union(*counted)))
     version = version_triple()
     store.add(ox.Quad(version.subject, version.predicate, version.object, INDEX_GRAPH))
     return size
@@ -387,7 +479,7 @@ def delta(
     new: set[ox.Triple] = set().union(*added.values()) if added else set()
     gone = old - new
     if not gone:
-        return set(), new - old
+        return _tallied(store, set(), new - old)
     skipped = _NOT_INDEXED | set(removed) | set(added)
 
     def elsewhere(subject, predicate=None) -> Iterator[ox.Quad]:
@@ -406,7 +498,7 @@ def delta(
                 for quad in elsewhere(triple.subject, predicate)
             ):
                 kept.add(triple)
-        elif triple.predicate == ENTRY:  # rare: an entry's subject in another graph too
+        elif triple.predicate in (ENTRY, CATEGORY):  # rare: its subject in another graph too
             others |= {quad.graph_name for quad in elsewhere(_origin(triple))}
     kept |= stored_indexes(store, sorted(others, key=str))
     deleted = {t for t in gone if t.predicate != LIST and t not in kept}
@@ -415,7 +507,15 @@ def delta(
         buckets = buckets_of(day_triple.subject)
         if not any(_holds(store, bucket, deleted, entered) for bucket in buckets):
             deleted.add(day_triple)
-    return deleted, new - old
+    return _tallied(store, deleted, new - old)
+
+
+def _tallied(
+    store: ox.Store, deleted: set[ox.Triple], added: set[ox.Triple]
+) -> tuple[set[ox.Triple], set[ox.Triple]]:
+    """``deleted`` and ``added`` with the tally triples they change (``tally_delta``)."""
+    gone, came = tally_delta(store, deleted, added)
+    return deleted | gone, added | came
 
 
 def _holds(store: ox.Store, bucket: ox.NamedNode, deleted: set, entered: set) -> bool:

@@ -241,7 +241,9 @@ def query(
     (the bundled lists answer their newest 100 events; ``query.with_page``); ``after`` the
     key of a page's last row, for the page after it (``page``, which also gives the key of
     the next page). A named query's ``bindings`` are checked against those it declares
-    (``query.check_bindings``).
+    (``query.check_bindings``). On a store that keeps the index graph, ``event-counts``
+    reads its per-category tallies (``query.indexed_query``): the same rows, without
+    counting the store's events.
 
     The text is checked before it runs (``query.check_query``): against ``limits`` (the
     server's defaults when None), and it may not reach other addresses or files (SERVICE,

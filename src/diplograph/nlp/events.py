@@ -277,6 +277,12 @@ def _counterfactual(verb: Token) -> bool:
     )
 
 
+def _asks(sentence: Span) -> bool:
+    """Whether a sentence is a question ("Did Kenya meet Uganda?"): it tells no act."""
+    last = next((t for t in reversed(sentence) if not (t.is_space or t.is_quote)), None)
+    return last is not None and last.text == "?"
+
+
 def entry_days(
     text: str, published: dt.date | None, recaps: frozenset[str]
 ) -> dict[int, str | None]:
@@ -1257,6 +1263,8 @@ class EventReader:
     def _event(self, trigger: Trigger) -> Event | None:
         if self._hosts_a_thing(trigger) or trigger.token.i in self._commentary:
             return None
+        if _asks(trigger.token.sent):
+            return None  # "what did you discuss there?" asks, it tells nothing
         source, target, anchor = self._arguments(trigger)
         if set(source) & self.commentators or self._warns_of_danger(trigger, source):
             return None  # a commentator comments, and a comment is no act

@@ -878,3 +878,10 @@ def test_events_a_call_for_something_is_an_appeal_and_what_it_asks_has_not_happe
     rejected = read(nlp, "Uganda rejected Kenya's call for talks.")
     assert [e.category for e in rejected.events] == ["REJECT"]
     assert [e.category for e in read(nlp, "Kenya held a call with Uganda.").events] == ["CONSULT"]
+
+
+def test_events_a_verb_the_dictionary_codes_by_its_object_promises_only_what_it_lists(nlp):
+    assert not events(read(nlp, "Kenya offered no evidence for its claims about Uganda."))
+    (pledge,) = events(read(nlp, "Kenya offered talks to Uganda."), "AGREE")
+    assert pledge.source == ("state/KEN",) and pledge.target == ("state/UGA",)
+    assert events(read(nlp, "Kenya approved Uganda's peace plan."), "AGREE")

@@ -1175,6 +1175,24 @@ class EventReader:
             and hosted.lemma_.lower() not in self.cues.agent_nouns
         )
 
+    def _promises_a_thing(self, trigger: Trigger) -> bool:
+        """ "offered no evidence", "approved a law", "it offered new hope": a verb the CAMEO
+        dictionary codes by its object promises or accepts only what it lists (aid, talks, a
+        plan), an event or an actor; any other object is no agreement."""
+        token = trigger.token
+        if trigger.event_type.category != "AGREE" or trigger.form != "verb":
+            return False
+        objects = self.lexicon.coded_by_object(trigger_lemma(token), "AGREE")
+        obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+        if objects is None or obj is None or obj.pos_ == "PRON":
+            return False
+        return not (
+            trigger_lemma(obj) in objects
+            or obj.i in self.table.by_token
+            or obj.i in self.table.coref
+            or noun_event_type(obj, self.lexicon) is not None
+        )
+
     # -- commentary ----------------------------------------------------------------------
     def _commentator_word(self, token: Token) -> bool:
         """ "analyst", "professor", "think tank": a word that describes a commentator."""
@@ -1261,7 +1279,11 @@ class EventReader:
         return True
 
     def _event(self, trigger: Trigger) -> Event | None:
-        if self._hosts_a_thing(trigger) or trigger.token.i in self._commentary:
+        if (
+            self._hosts_a_thing(trigger)
+            or self._promises_a_thing(trigger)
+            or trigger.token.i in self._commentary
+        ):
             return None
         if _asks(trigger.token.sent):
             return None  # "what did you discuss there?" asks, it tells nothing

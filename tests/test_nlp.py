@@ -885,3 +885,10 @@ def test_events_a_verb_the_dictionary_codes_by_its_object_promises_only_what_it_
     (pledge,) = events(read(nlp, "Kenya offered talks to Uganda."), "AGREE")
     assert pledge.source == ("state/KEN",) and pledge.target == ("state/UGA",)
     assert events(read(nlp, "Kenya approved Uganda's peace plan."), "AGREE")
+
+
+def test_events_talking_of_a_topic_with_no_second_party_is_no_talks(nlp):
+    assert not events(read(nlp, "Kenya is negotiating a new loan program."), "CONSULT")
+    assert not events(read(nlp, "Kenya does not want to talk about the bad scenario."), "CONSULT")
+    assert events(read(nlp, "Kenya negotiated the loan with Uganda."), "CONSULT")
+    assert events(read(nlp, "Kenya and Uganda discussed the border."), "CONSULT")

@@ -1193,6 +1193,23 @@ class EventReader:
             or noun_event_type(obj, self.lexicon) is not None
         )
 
+    def _talks_of_a_topic(self, trigger: Trigger, source: list[str], target: list[str]) -> bool:
+        """ "is negotiating a loan program", "talk about the bad scenario": a verb of talks
+        with a topic and no second party (no counterpart named, one doer) tells no talks
+        between parties."""
+        token = trigger.token
+        if trigger.event_type.subtype != "talks" or trigger.form != "verb" or target:
+            return False
+        if len(source) > 1 or any(
+            c.dep_ == "conj" for s in token.children if s.dep_ in SUBJECT_DEPS for c in s.children
+        ):
+            return False
+        return any(
+            (c.dep_ == "dobj" and c.i not in self.table.by_token and c.pos_ != "PRON")
+            or (c.dep_ == "prep" and c.lower_ in {"about", "over", "on"})
+            for c in token.children
+        )
+
     # -- commentary ----------------------------------------------------------------------
     def _commentator_word(self, token: Token) -> bool:
         """ "analyst", "professor", "think tank": a word that describes a commentator."""
@@ -1310,6 +1327,8 @@ class EventReader:
                 partners = partners or self._prep_actors(head, {"with"})[0]
             if partners and set(partners) == set(target):
                 source, target = source + [k for k in partners if k not in source], []
+        if self._talks_of_a_topic(trigger, source, target):
+            return None
         if not source and not target and trigger.event_type.category in SYMMETRIC_CATEGORIES:
             source = list(self._protagonist_pair())  # "a new round of talks is expected"
         if not source and not target:

@@ -863,3 +863,32 @@ def test_events_one_act_told_in_two_sentences_in_turn_is_one(nlp):
 def test_events_hopes_plans_and_headline_infinitives_are_expected(nlp, text):
     (event,) = read(nlp, text).events
     assert event.modality == "expected"
+
+
+def test_events_a_question_tells_no_act(nlp):
+    assert not read(nlp, "And what did Kenya discuss with Uganda?").events
+    assert events(read(nlp, "Kenya discussed the border with Uganda."), "CONSULT")
+
+
+def test_events_a_call_for_something_is_an_appeal_and_what_it_asks_has_not_happened(nlp):
+    extraction = read(nlp, "Kenya renewed its call on Sudan for a ceasefire.")
+    assert [e.category for e in extraction.events] == ["REQUEST"]
+    (appeal,) = extraction.events
+    assert appeal.source == ("state/KEN",) and appeal.target == ("state/SDN",)
+    rejected = read(nlp, "Uganda rejected Kenya's call for talks.")
+    assert [e.category for e in rejected.events] == ["REJECT"]
+    assert [e.category for e in read(nlp, "Kenya held a call with Uganda.").events] == ["CONSULT"]
+
+
+def test_events_a_verb_the_dictionary_codes_by_its_object_promises_only_what_it_lists(nlp):
+    assert not events(read(nlp, "Kenya offered no evidence for its claims about Uganda."))
+    (pledge,) = events(read(nlp, "Kenya offered talks to Uganda."), "AGREE")
+    assert pledge.source == ("state/KEN",) and pledge.target == ("state/UGA",)
+    assert events(read(nlp, "Kenya approved Uganda's peace plan."), "AGREE")
+
+
+def test_events_talking_of_a_topic_with_no_second_party_is_no_talks(nlp):
+    assert not events(read(nlp, "Kenya is negotiating a new loan program."), "CONSULT")
+    assert not events(read(nlp, "Kenya does not want to talk about the bad scenario."), "CONSULT")
+    assert events(read(nlp, "Kenya negotiated the loan with Uganda."), "CONSULT")
+    assert events(read(nlp, "Kenya and Uganda discussed the border."), "CONSULT")

@@ -277,6 +277,12 @@ def _counterfactual(verb: Token) -> bool:
     )
 
 
+def _asks(sentence: Span) -> bool:
+    """Whether a sentence is a question ("Did Kenya meet Uganda?"): it tells no act."""
+    last = next((t for t in reversed(sentence) if not (t.is_space or t.is_quote)), None)
+    return last is not None and last.text == "?"
+
+
 def entry_days(
     text: str, published: dt.date | None, recaps: frozenset[str]
 ) -> dict[int, str | None]:
@@ -1169,6 +1175,41 @@ class EventReader:
             and hosted.lemma_.lower() not in self.cues.agent_nouns
         )
 
+    def _promises_a_thing(self, trigger: Trigger) -> bool:
+        """ "offered no evidence", "approved a law", "it offered new hope": a verb the CAMEO
+        dictionary codes by its object promises or accepts only what it lists (aid, talks, a
+        plan), an event or an actor; any other object is no agreement."""
+        token = trigger.token
+        if trigger.event_type.category != "AGREE" or trigger.form != "verb":
+            return False
+        objects = self.lexicon.coded_by_object(trigger_lemma(token), "AGREE")
+        obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+        if objects is None or obj is None or obj.pos_ == "PRON":
+            return False
+        return not (
+            trigger_lemma(obj) in objects
+            or obj.i in self.table.by_token
+            or obj.i in self.table.coref
+            or noun_event_type(obj, self.lexicon) is not None
+        )
+
+    def _talks_of_a_topic(self, trigger: Trigger, source: list[str], target: list[str]) -> bool:
+        """ "is negotiating a loan program", "talk about the bad scenario": a verb of talks
+        with a topic and no second party (no counterpart named, one doer) tells no talks
+        between parties."""
+        token = trigger.token
+        if trigger.event_type.subtype != "talks" or trigger.form != "verb" or target:
+            return False
+        if len(source) > 1 or any(
+            c.dep_ == "conj" for s in token.children if s.dep_ in SUBJECT_DEPS for c in s.children
+        ):
+            return False
+        return any(
+            (c.dep_ == "dobj" and c.i not in self.table.by_token and c.pos_ != "PRON")
+            or (c.dep_ == "prep" and c.lower_ in {"about", "over", "on"})
+            for c in token.children
+        )
+
     # -- commentary ----------------------------------------------------------------------
     def _commentator_word(self, token: Token) -> bool:
         """ "analyst", "professor", "think tank": a word that describes a commentator."""
@@ -1255,8 +1296,14 @@ class EventReader:
         return True
 
     def _event(self, trigger: Trigger) -> Event | None:
-        if self._hosts_a_thing(trigger) or trigger.token.i in self._commentary:
+        if (
+            self._hosts_a_thing(trigger)
+            or self._promises_a_thing(trigger)
+            or trigger.token.i in self._commentary
+        ):
             return None
+        if _asks(trigger.token.sent):
+            return None  # "what did you discuss there?" asks, it tells nothing
         source, target, anchor = self._arguments(trigger)
         if set(source) & self.commentators or self._warns_of_danger(trigger, source):
             return None  # a commentator comments, and a comment is no act
@@ -1280,6 +1327,8 @@ class EventReader:
                 partners = partners or self._prep_actors(head, {"with"})[0]
             if partners and set(partners) == set(target):
                 source, target = source + [k for k in partners if k not in source], []
+        if self._talks_of_a_topic(trigger, source, target):
+            return None
         if not source and not target and trigger.event_type.category in SYMMETRIC_CATEGORIES:
             source = list(self._protagonist_pair())  # "a new round of talks is expected"
         if not source and not target:

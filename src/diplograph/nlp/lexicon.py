@@ -73,6 +73,10 @@ class Cues:
     discourse_nouns: frozenset[str]
 
 
+#: how many verb+object patterns of one category make the dictionary code a verb by its object
+OBJECT_CODED = 5
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Triggers by lemma: single verbs, event nouns (one or more words), verb+object phrases;
@@ -85,6 +89,16 @@ class Lexicon:
     cues: Cues
     event_types: tuple[EventType, ...]
     dictionary_verbs: dict[str, EventType] = field(default_factory=dict)
+    #: the CAMEO lexicon's verb+object patterns: verb -> {object: PLOVER category}
+    object_patterns: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def coded_by_object(self, verb: str, category: str) -> frozenset[str] | None:
+        """The objects with which the CAMEO dictionary codes ``verb`` as ``category``, when it
+        codes the verb by its object (``OBJECT_CODED`` such patterns or more), else None."""
+        objects = frozenset(
+            obj for obj, cat in self.object_patterns.get(verb, {}).items() if cat == category
+        )
+        return objects if len(objects) >= OBJECT_CODED else None
 
     def by_subtype(self, category: str, subtype: str | None) -> EventType:
         """The class of a PLOVER category and analyst subtype key."""
@@ -139,7 +153,12 @@ def build_lexicon(graph: Graph) -> Lexicon:
             if len(words) >= 2:
                 phrases.setdefault((words[0], words[-1]), event_type)
     cues = load_cues()
-    dictionary_verbs = _dictionary_verbs(graph, types, verbs, phrases, cues, load_cameo())
+    cameo = load_cameo()
+    dictionary_verbs = _dictionary_verbs(graph, types, verbs, phrases, cues, cameo)
+    object_patterns: dict[str, dict[str, str]] = {}
+    for key, entry in cameo["patterns"].items():
+        verb, _, obj = key.partition(" ")
+        object_patterns.setdefault(verb, {})[obj] = entry["category"]
     return Lexicon(
         verbs=verbs,
         nouns=nouns,
@@ -147,6 +166,7 @@ def build_lexicon(graph: Graph) -> Lexicon:
         cues=cues,
         event_types=tuple(sorted(types.values(), key=lambda t: str(t.iri))),
         dictionary_verbs=dictionary_verbs,
+        object_patterns=object_patterns,
     )
 
 

@@ -123,6 +123,15 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
         for clause in asked_clauses(asker.token, asker.event_type.category == "REQUEST")
         for token in clause.subtree
     }
+    # and what a noun of asking, refusing or threatening names ("rejected Kenya's call for
+    # talks", "the threat of sanctions"), whether or not the noun tells an event itself
+    requested |= {
+        token.i
+        for asker in triggers.values()
+        if asker.form == "noun" and asker.event_type.category in HYPOTHETICAL_FRAMES
+        for phrase in asked_by_noun(asker.token)
+        for token in phrase.subtree
+    }
     # what one warns, votes or decides against doing ("cautioned X against supporting Y")
     requested |= {
         t.token.i for t in result if t.token.dep_ == "pcomp" and t.token.head.lower_ == "against"
@@ -352,4 +361,45 @@ def noun_event_type(token: Token, lexicon: Lexicon) -> EventType | None:
             return hit
     if token.pos_ == "PROPN":
         return None
-    return lexicon.nouns.get((lemma,))
+    noun = lexicon.nouns.get((lemma,))
+    if noun is not None:  # "a call for talks", "its call on X to lift": the phrase's appeal
+        for word in _asking_words(token):
+            phrase = lexicon.phrases.get((lemma, word))
+            if phrase is not None and phrase.category in HYPOTHETICAL_FRAMES:
+                return phrase
+    return noun
+
+
+def _asking_words(noun: Token) -> list[str]:
+    """What follows an event noun the way a verb phrase's particle follows its verb: its
+    prepositions ("call for", "call on"), and "for" for an infinitive it asks for ("a call
+    to the authorities to drop the charges")."""
+    words = [c.lower_ for c in asked_by_noun(noun) if c.dep_ == "prep"]
+    words += [c.lower_ for c in noun.children if c.dep_ == "prep" and c.i > noun.i]
+    if any(_infinitive(c) for c in noun.children if c.dep_ in {"acl", "relcl"}):
+        words.append("for")
+    return words
+
+
+def _infinitive(verb: Token) -> bool:
+    return verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+#: the prepositions that lead what an appeal, a refusal or a threat named by a noun is about
+#: ("the call for a ceasefire", "the threat of sanctions", "a demand for relief")
+ASKED_PREPOSITIONS = frozenset({"for", "of"})
+
+
+def asked_by_noun(noun: Token) -> list[Token]:
+    """What a noun of asking, refusing or threatening is about: its "for"/"of" phrase and its
+    infinitive ("the refusal to attend"); the parse may hang the phrase on the verb whose
+    object the noun is ("renewed its call on X for a ceasefire")."""
+    children = list(noun.children)
+    if noun.dep_ == "dobj":
+        children += [c for c in noun.head.children if c.dep_ == "prep" and c.lower_ == "for"]
+    return [
+        c
+        for c in children
+        if (c.dep_ == "prep" and c.lower_ in ASKED_PREPOSITIONS and c.i > noun.i)
+        or (c.dep_ in {"acl", "relcl"} and _infinitive(c))
+    ]

@@ -62,10 +62,11 @@ def test_quality_gold_passes_the_shared_gold_check(shared_dir):
 #: fails here; raise them when extraction improves on the check half. Tune's actor_state
 #: 0.90 -> 0.88 when commentary, requests and threats stopped being read as acts: the
 #: share moved with the events matched (fewer, some matched only by chance), not with
-#: any state given; check's held at 0.8193
+#: any state given; check's held at 0.8193. actor_state raised (tune 0.98, check 0.94) when
+#: a person of no known state took the state the article's lead names
 REAL_NEWS_FLOORS = {
-    "tune": {"events_lenient": 0.34, "entities": 0.77, "actor_state": 0.88},
-    "check": {"events_lenient": 0.34, "entities": 0.82, "actor_state": 0.81},
+    "tune": {"events_lenient": 0.34, "entities": 0.77, "actor_state": 0.96},
+    "check": {"events_lenient": 0.34, "entities": 0.82, "actor_state": 0.92},
 }
 
 

@@ -11,7 +11,9 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from diplograph.gazetteer import Gazetteer
+from diplograph.model import Event, Evidence, Post
 from diplograph.nlp.actors import ActorTable
+from diplograph.nlp.extract import _states_from_lead
 from diplograph.nlp.lexicon import load_lexicon
 
 
@@ -180,3 +182,41 @@ def test_actors_a_capital_and_a_state_joined_by_a_hyphen_are_a_pair(vocab):
         . 3 punct PUNCT
     """
     assert kinds(vocab, parse) == {}
+
+
+LEAD_PARSE = """
+    Cambodia 1 nsubj PROPN GPE
+    freed 1 ROOT VERB
+    Sok 3 compound PROPN PERSON
+    Varin 1 dobj PROPN PERSON
+    . 1 punct PUNCT
+    Tep 6 compound PROPN PERSON
+    Rotha 7 nsubj PROPN PERSON
+    spoke 7 ROOT VERB
+    . 7 punct PUNCT
+"""
+
+
+def _lead_event(source: str, target: str) -> Event:
+    return Event("doc", "COERCE", None, "Act", (source,), (target,), (), "freed", 1, confidence=0.5)
+
+
+def test_actors_a_person_of_no_state_is_of_the_state_the_lead_names(vocab):
+    table = resolved(vocab, LEAD_PARSE)
+    _states_from_lead(table, [], [])
+    assert table.records["person/tep-rotha"].state == "KHM"
+    assert table.records["person/sok-varin"].state == "KHM"
+
+
+def test_actors_one_who_acts_on_the_lead_state_is_not_of_it(vocab):
+    table = resolved(vocab, LEAD_PARSE)
+    _states_from_lead(table, [], [_lead_event("state/KHM", "person/sok-varin")])
+    assert table.records["person/sok-varin"].state is None  # freed by Cambodia
+    assert table.records["person/tep-rotha"].state == "KHM"
+
+
+def test_actors_one_with_a_post_in_a_body_takes_no_lead_state(vocab):
+    table = resolved(vocab, LEAD_PARSE)
+    post = Post("person/tep-rotha", "spokesman", "org/un", Evidence("doc", "x", 0, 4))
+    _states_from_lead(table, [post], [])
+    assert table.records["person/tep-rotha"].state is None

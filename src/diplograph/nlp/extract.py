@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from diplograph.errors import error
 from diplograph.gazetteer import Gazetteer
-from diplograph.model import Article, Extraction, Post
+from diplograph.model import Article, Event, Extraction, Post
 from diplograph.nlp.actors import ActorTable
 from diplograph.nlp.chrome import mask_chrome
 from diplograph.nlp.events import EventReader
@@ -32,6 +32,7 @@ def read_doc(
     _states_from_dictionary(table, gazetteer, told, article)  # then what is known of them
     reader = EventReader(doc, table, lexicon, article)
     events = reader.events()
+    _states_from_lead(table, told, events)  # what is only likely, once events are read
     posts = resolve_posts(told, table)
     wanted = (
         reader.participants
@@ -69,6 +70,34 @@ def _states_from_dictionary(
                 record.state = gazetteer.person_state(name, article.published)
                 if record.state is not None:
                     break
+
+
+def _states_from_lead(table: ActorTable, told: list[Post], events: list[Event]) -> None:
+    """A person still of no state (no title, no dictionary entry) is of the state the
+    article names first, the one its lead is about ("Duch Piseth, the journalist's lawyer"
+    in a story that opens on Cambodia), unless they act on or with that state itself ("X
+    imposed tariffs on Colombia": X is not Colombian) or hold a post in a body. Read after
+    the events, so that what is only likely never steers who did what."""
+    first = min(
+        (m for m in table.mentions if m.kind == "State" and table.records[m.key].state),
+        key=lambda m: m.start,
+        default=None,
+    )
+    if first is None:
+        return
+    lead = table.records[first.key]
+    facing = {
+        key
+        for event in events
+        for one, other in ((event.source, event.target), (event.target, event.source))
+        if lead.key in other
+        for key in one
+    }
+    in_bodies = {post.person for post in told if post.organization}
+    for record in table.records.values():
+        if record.kind == "Person" and record.state is None:
+            if record.key not in in_bodies and record.key not in facing:
+                record.state = lead.state
 
 
 def _within(articles: Iterable[Article], nlp: Language) -> Iterator[Article]:

@@ -134,6 +134,10 @@ class Errors:
         "(allow it with --allow-outbound, or allow_outbound=True in diplograph.api.query)"
     )
     E051 = "{path}: no CAMEO verb blocks (lines like '--- VERB [code] ---')"
+    E052 = (
+        "{path}: not an event classifier model ({reason}); regenerate it with "
+        "`python -m diplograph.resources.train_classifier`"
+    )
 
 
 def error(code: str, **values: object) -> DiplographError:

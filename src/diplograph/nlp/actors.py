@@ -424,7 +424,9 @@ class ActorTable:
             if not cleaned or not cleaned[0].isupper():
                 continue
             names.append((span, cleaned))
-        full_names = sorted({n for _, n in names}, key=lambda n: -len(n.split()))
+        # longest first, ties in the order the text names them (not a set's order, which
+        # changes with the process's hash seed: "Berisha" went to either of two Berishas)
+        full_names = sorted(dict.fromkeys(n for _, n in names), key=lambda n: -len(n.split()))
         for span, name in names:
             fullest = name
             parts = name.split()

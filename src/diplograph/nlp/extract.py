@@ -12,6 +12,7 @@ from diplograph.gazetteer import Gazetteer
 from diplograph.model import Article, Extraction, Post
 from diplograph.nlp.actors import ActorTable
 from diplograph.nlp.chrome import mask_chrome
+from diplograph.nlp.classify import EventClassifier, classify_events, load_classifier
 from diplograph.nlp.events import EventReader
 from diplograph.nlp.lexicon import Lexicon, load_lexicon
 from diplograph.nlp.posts import find_posts, resolve_posts
@@ -22,8 +23,13 @@ def read_doc(
     article: Article,
     lexicon: Lexicon | None = None,
     gazetteer: Gazetteer | None = None,
+    classifier: EventClassifier | None = None,
+    *,
+    classify: bool = True,
 ) -> Extraction:
-    """Everything diplograph reads from one parsed article."""
+    """Everything diplograph reads from one parsed article; with ``classify`` (the default)
+    the trained event classifier (the shipped one unless given) sets each event's confidence,
+    without it the rules' confidence stays (what the classifier is trained on)."""
     lexicon = lexicon or load_lexicon()
     gazetteer = gazetteer or Gazetteer.load()
     table = ActorTable(doc, gazetteer, lexicon.cues, article.source, article.text)
@@ -32,6 +38,9 @@ def read_doc(
     _states_from_dictionary(table, gazetteer, told)  # then what is known of the person
     reader = EventReader(doc, table, lexicon, article)
     events = reader.events()
+    if classify:
+        kinds = {key: record.kind for key, record in table.records.items()}
+        events = classify_events(doc, events, kinds, classifier or load_classifier())
     posts = resolve_posts(told, table)
     wanted = (
         reader.participants
@@ -89,8 +98,9 @@ def extract_articles(
     """Parse a stream of articles with one ``nlp.pipe`` call and read each doc in order."""
     lexicon = load_lexicon()
     gazetteer = Gazetteer.load()
+    classifier = load_classifier()
     stream = ((mask_chrome(article.text), article) for article in _within(articles, nlp))
     for doc, article in nlp.pipe(
         stream, as_tuples=True, batch_size=batch_size, n_process=n_process
     ):
-        yield read_doc(doc, article, lexicon, gazetteer)
+        yield read_doc(doc, article, lexicon, gazetteer, classifier)

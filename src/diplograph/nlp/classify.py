@@ -107,6 +107,10 @@ def candidate_features(
         add("merged")
     if event.attributed_to:
         add("attributed")
+    if set(event.source) & set(event.target):
+        add("self")
+    if any(kinds.get(k) == "Place" for k in (*event.source, *event.target)):
+        add("place_actor")
     told = _told_before(event, earlier)
     if told:
         add(f"told={told}")
@@ -141,10 +145,6 @@ def candidate_features(
             for child in subject.children:
                 if child.dep_ == "appos":
                     add(f"speaker={_word(child)}")
-    if set(event.source) & set(event.target):
-        add("self")
-    if any(kinds.get(k) == "Place" for k in (*event.source, *event.target)):
-        add("place_actor")
     if sentence.start == next((s.start for s in doc.sents), 0):
         add("lead")
     if any(t.is_quote for t in sentence):

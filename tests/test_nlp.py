@@ -107,6 +107,44 @@ def test_posts_title_before_name(nlp):
     assert post.role == "prime minister" and post.organization == "state/IND"
 
 
+def _person_states(extraction) -> dict[str, str | None]:
+    return {a.label: a.state for a in extraction.actors if a.kind == "Person"}
+
+
+def test_posts_state_named_after_the_name(nlp):
+    text = "President Ilse Varga of Austria signed a trade pact with Hungary."
+    assert _person_states(read(nlp, text))["Ilse Varga"] == "AUT"
+
+
+def test_posts_title_told_after_the_name(nlp):
+    extraction = read(nlp, "Maria Gonzalez, the Spanish foreign minister, criticised Finland.")
+    assert _person_states(extraction)["Maria Gonzalez"] == "ESP"
+    (post,) = [p for p in extraction.posts if p.person == "person/maria-gonzalez"]
+    assert post.role == "foreign minister" and post.organization == "state/ESP"
+
+
+def test_posts_title_told_as_what_the_person_became(nlp):
+    text = "President Ana Lindqvist became the first Swedish leader to visit Cuba."
+    assert _person_states(read(nlp, text))["Ana Lindqvist"] == "SWE"
+
+
+def test_posts_state_a_possessive_stands_for(nlp):
+    text = "Norway has offered to mediate, and its king, Harald Storvik, will call Sweden."
+    assert _person_states(read(nlp, text))["Harald Storvik"] == "NOR"
+
+
+def test_posts_a_seat_before_a_title_is_its_state(nlp):
+    text = "On Friday the Kremlin spokesman, Ivan Sorokov, rejected the claim by Estonia."
+    assert _person_states(read(nlp, text))["Ivan Sorokov"] == "RUS"
+
+
+def test_actors_dictionary_state_at_the_article_date(nlp):
+    # Phoenix gives Ban Ki-moon South Korean government roles until 2006, the UN from 2007
+    text = "Ban Ki-moon met envoys of Chile."
+    assert _person_states(read(nlp, text, dt.date(2005, 3, 1)))["Ban Ki-moon"] == "KOR"
+    assert _person_states(read(nlp, text, dt.date(2012, 3, 1))).get("Ban Ki-moon") is None
+
+
 def test_chrome_masking_keeps_offsets():
     text = "VIENNA (Wire Service) — Austria spoke.\n\n15:30 — Iran answered."
     masked = mask_chrome(text)
@@ -114,6 +152,32 @@ def test_chrome_masking_keeps_offsets():
     assert masked.index("Austria") == text.index("Austria")
     assert "Wire" not in masked and "15:30" not in masked
     assert dateline_places(text) == ["Vienna"]
+
+
+def test_chrome_masks_credits_and_keeps_the_story():
+    text = (
+        "By Mara Quill, Senior Correspondent\n\n"
+        "Chile contributed to the fund. Cases were reported from the border.\n\n"
+        "Peru agreed. Ola Brandt and Iva Dimic contributed to this report. "
+        "This story originated in Test Wire's Nordic Service. "
+        "Ola Brandt reported from Lima; Iva Dimic contributed from Quito.\n\n"
+        "WATCH: Ola Brandt's video report Bolivia protested."
+    )
+    masked = mask_chrome(text)
+    assert len(masked) == len(text)
+    for gone in ("Mara", "Ola", "Iva", "Nordic", "Lima", "Quito", "WATCH"):
+        assert gone not in masked, gone
+    for kept in ("Chile contributed to the fund.", "reported from the border.", "Peru agreed."):
+        assert kept in masked, kept
+    assert masked.index("Bolivia protested.") == text.index("Bolivia protested.")
+
+
+def test_actors_a_desk_of_the_publisher_is_not_an_actor(nlp):
+    text = "Norway told VOA's Nordic Service that it would recall its envoy from Chile."
+    article = Article("t", text, published=PUBLISHED, source="Voice of America")
+    extraction = read_doc(nlp(text), article)
+    assert not [a for a in extraction.actors if "Nordic" in a.label]
+    assert "state/NOR" in {a.key for a in extraction.actors}
 
 
 def test_events_an_act_on_an_act_is_aimed_at_its_doer(nlp):
@@ -729,3 +793,73 @@ def test_a_date_inside_what_an_act_is_about_dates_that_only(nlp):
 def test_dates_an_accusation_from_the_story_around_it(nlp, text, expected):
     (event,) = events(read(nlp, text), "ACCUSE")
     assert event.target == ("state/DNK",) and event.date == expected
+
+
+def test_events_a_call_for_someone_to_act_is_a_request_not_their_act(nlp):
+    extraction = read(nlp, "Kenya called for Uganda to lift the travel ban.")
+    (appeal,) = extraction.events
+    assert appeal.category == "REQUEST"
+    assert appeal.source == ("state/KEN",) and appeal.target == ("state/UGA",)
+
+
+def test_events_what_a_demand_asks_for_in_a_that_clause_has_not_happened(nlp):
+    extraction = read(nlp, "Kenya demanded that Uganda withdraw its troops.")
+    assert [e.category for e in extraction.events] == ["REQUEST"]
+
+
+def test_events_what_a_commentator_says_is_no_act(nlp):
+    text = (
+        "Mark Brown, a lecturer at Leeds University, studies the region. "
+        "Chile will sign a trade pact with Peru, Brown said. "
+        "Chile signed a trade pact with Peru, said Foreign Minister Ana Ruiz."
+    )
+    (agreement,) = events(read(nlp, text), "AGREE")
+    assert agreement.evidence[0].text.endswith("said Foreign Minister Ana Ruiz.")
+
+
+def test_events_a_commentator_is_no_source(nlp):
+    text = "John Smith, an analyst at the Global Institute, criticised Peru."
+    assert not events(read(nlp, text), "ACCUSE")
+    assert events(read(nlp, "Foreign Minister John Smith criticised Peru."), "ACCUSE")
+
+
+def test_events_according_to_experts_is_no_act(nlp):
+    assert not read(nlp, "According to experts, Chile will sign a trade pact with Peru.").events
+
+
+def test_events_a_warning_of_what_another_may_do_is_no_threat(nlp):
+    assert not events(read(nlp, "Kenya warned that Uganda could attack Sudan."), "THREATEN")
+    (threat,) = events(read(nlp, "Kenya warned Uganda that it would retaliate."), "THREATEN")
+    assert threat.source == ("state/KEN",)
+
+
+def test_events_what_is_threatened_has_not_happened(nlp):
+    extraction = read(nlp, "Kenya threatened to impose sanctions on Uganda.")
+    assert [e.category for e in extraction.events] == ["THREATEN"]
+
+
+def test_events_attacking_words_or_the_press_is_criticism(nlp):
+    extraction = read(nlp, "Kenya attacked Uganda's remarks on the border.")
+    assert [e.category for e in extraction.events] == ["ACCUSE"]
+    assert events(read(nlp, "Kenyan jets attacked Ugandan positions."), "ASSAULT")
+
+
+def test_events_one_act_told_in_two_sentences_in_turn_is_one(nlp):
+    told = "Kenya accused Uganda of arming the rebels. {}Kenya also criticised Uganda."
+    (accusation,) = events(read(nlp, told.format("")), "ACCUSE")
+    assert len(accusation.evidence) == 2
+    assert len(events(read(nlp, told.format("The rebels hold the north. ")), "ACCUSE")) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenya hopes to sign a trade pact with Uganda.",
+        "A new round of talks between Kenya and Uganda is expected next week.",
+        "A visit by Kenya's president to Uganda is planned for May.",
+        "Kenya to send troops to Uganda",
+    ],
+)
+def test_events_hopes_plans_and_headline_infinitives_are_expected(nlp, text):
+    (event,) = read(nlp, text).events
+    assert event.modality == "expected"

@@ -245,11 +245,58 @@ def test_ladybug_cypher_script_loads_in_ladybug(several, tmp_path):
 
 
 def test_page_boundaries_leave_the_view_unchanged(monkeypatch, neo4j_dir, tmp_path):
-    """Paged three nodes at a time, the CSVs are those of one page."""
+    """Paged three nodes at a time, the keys sorted four at a time (runs merged from
+    temporary files), the CSVs and the GraphML are those of one page and one run."""
+    dataset = open_graph([EXAMPLE])
+    propgraph.write_graphml(dataset, tmp_path / "one.graphml")
     monkeypatch.setattr(propgraph, "PAGE", 3)
-    propgraph.write_neo4j(open_graph([EXAMPLE]), tmp_path / "paged")
+    monkeypatch.setattr(propgraph, "RUN", 4)
+    propgraph.write_neo4j(dataset, tmp_path / "paged")
     for file in [*propgraph.NODE_FILES.values(), propgraph.RELATIONSHIPS_FILE]:
         assert (tmp_path / "paged" / file).read_text() == (neo4j_dir / file).read_text(), file
+    propgraph.write_graphml(dataset, tmp_path / "paged.graphml")
+    assert (tmp_path / "paged.graphml").read_text() == (tmp_path / "one.graphml").read_text()
+
+
+def test_keys_come_sorted_and_distinct_across_runs(monkeypatch, several):
+    """A sentence said by several events is a key of several rows: merged from runs of
+    three keys, each key comes once, in IRI order, as from one run."""
+    dataset = open_graph([several])
+    once = list(propgraph._keys(dataset, propgraph._SENTENCES))
+    monkeypatch.setattr(propgraph, "RUN", 3)
+    runs = list(propgraph._keys(dataset, propgraph._SENTENCES))
+    assert runs == once == sorted(set(once)) and SENTENCE in once
+    rows = propgraph._select(
+        dataset, propgraph._PREFIXES + "SELECT ?key WHERE { " + propgraph._SENTENCES.keys + " }"
+    )
+    assert len(list(rows)) > len(once)  # the engine's rows repeat the shared sentence
+
+
+def _read_graphml(path: Path):
+    nx = pytest.importorskip("networkx")
+    graph = nx.read_graphml(path, force_multigraph=True)
+    return list(graph.nodes(data=True)), list(graph.edges(keys=True, data=True))
+
+
+def _same_graphml(dataset, tmp_path: Path) -> tuple[list, list]:
+    """The streamed GraphML reads back as NetworkX's own GraphML of ``to_networkx`` (the
+    graph held in memory): the same nodes, edges, edge keys and typed attributes, in order."""
+    nx = pytest.importorskip("networkx")
+    nx.write_graphml(propgraph.to_networkx(dataset), tmp_path / "networkx.graphml")
+    propgraph.write_graphml(dataset, tmp_path / "streamed.graphml")
+    nodes, edges = _read_graphml(tmp_path / "streamed.graphml")
+    assert (nodes, edges) == _read_graphml(tmp_path / "networkx.graphml")
+    assert nodes and edges
+    return nodes, edges
+
+
+def test_graphml_streamed_reads_as_the_networkx_graph(several, tmp_path):
+    """Graph of accusations said twice: an event's target that is also its location is a
+    second edge between the same ends (key 1), as in the MultiDiGraph."""
+    _, edges = _same_graphml(open_graph([several]), tmp_path)
+    assert any(key == 1 for _, _, key, _ in edges)
+    text = (tmp_path / "streamed.graphml").read_text(encoding="utf-8")
+    assert text.index("<key ") < text.index("<graph ") < text.index("<node ") < text.index("<edge ")
 
 
 def test_store_gives_the_same_property_graph(tmp_path, neo4j_dir):
@@ -272,25 +319,41 @@ def test_store_gives_the_same_property_graph(tmp_path, neo4j_dir):
         assert (output / file).read_text() == (neo4j_dir / file).read_text(), file
 
 
+@pytest.fixture(scope="module")
+def dev_store(dev_extractions, tmp_path_factory) -> Path:
+    """The development corpus in a store."""
+    from diplograph.rdf.store import write_articles
+
+    store = tmp_path_factory.mktemp("dev-propgraph") / "store"
+    write_articles(store, dev_extractions)
+    return store
+
+
+@pytest.mark.model
+@pytest.mark.scorer
+def test_graphml_streamed_reads_as_the_networkx_graph_on_the_dev_corpus(dev_store, tmp_path):
+    dataset = open_graph(store=dev_store)
+    try:
+        nodes, _ = _same_graphml(dataset, tmp_path)
+    finally:
+        dataset.close()
+    assert len(nodes) > 500
+
+
 @pytest.mark.model
 @pytest.mark.scorer
 @pytest.mark.parametrize("name", ["who-met-whom", "timeline", "accusations"])
-def test_cypher_named_queries_equal_sparql_on_the_dev_corpus(
-    dev_extractions, tmp_path_factory, name
-):
+def test_cypher_named_queries_equal_sparql_on_the_dev_corpus(dev_store, tmp_path_factory, name):
     """The development corpus in a store, exported and loaded into LadybugDB: every row of
     the Cypher query (unpaged) is a row of the SPARQL one (``--all``), row for row."""
     ladybug = pytest.importorskip("ladybug")
-    from diplograph.rdf.store import write_articles
 
     work = tmp_path_factory.mktemp("dev-propgraph")
-    store = work / "store"
-    write_articles(store, dev_extractions)
-    api.export(store=store, output=work / "neo4j", fmt="neo4j")
+    api.export(store=dev_store, output=work / "neo4j", fmt="neo4j")
     connection = ladybug.Connection(ladybug.Database(str(work / "db")))
     propgraph.load_ladybug(work / "neo4j", connection)
     text = re.sub(r"\nLIMIT \d+\s*$", "\n", propgraph.cypher_queries()[name])
     rows = [tuple(row) for row in connection.execute(text).get_all()]
-    sparql = _sparql_rows(name, store=store)
+    sparql = _sparql_rows(name, store=dev_store)
     assert len(rows) > 10
     assert sorted(rows, key=repr) == sorted(sparql, key=repr)

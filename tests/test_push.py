@@ -237,8 +237,14 @@ def dev_store(dev_extractions, tmp_path_factory) -> Path:
 
 
 def dev_graphs(path: Path) -> dict[str, Graph]:
+    """The graphs a push of the store sends: all but its index graph (the store's own)."""
+    from diplograph.rdf.index import INDEX_IRI
+
     with stores.reading(path) as opened:
-        return local_graphs(opened)
+        graphs = local_graphs(opened)
+    assert INDEX_IRI in graphs  # the store has one, and push leaves it out
+    del graphs[INDEX_IRI]
+    return graphs
 
 
 @pytest.mark.external

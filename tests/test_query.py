@@ -416,6 +416,35 @@ def test_event_rows_have_the_gold_keys(graph_file):
     assert by_type["ACCUSE"]["date"] is None
 
 
+def test_event_rows_states_run_parallel_to_the_actors(tmp_path):
+    text = "Lena Ostrova and Tomas Brel met envoys of France in Lyon."
+    people = (
+        Actor("person/lena-ostrova", "Person", "Lena Ostrova", state="DEU"),
+        Actor("person/tomas-brel", "Person", "Tomas Brel"),  # state unknown
+    )
+    meeting = Event(
+        doc="lyon-talks",
+        category="CONSULT",
+        subtype="meeting",
+        event_class="Meeting",
+        source=(*(p.key for p in people), "state/FRA"),
+        target=(),
+        evidence=(Evidence("lyon-talks", text, 0, len(text)),),
+        trigger="met",
+        trigger_start=text.index("met"),
+        confidence=0.75,
+    )
+    article = Article("lyon-talks", text, published=dt.date(2024, 5, 6))
+    actors = (*people, _state("DEU"), _state("FRA"))
+    mentions = {p.key: 1 for p in people} | {"state/FRA": 1}
+    path = tmp_path / "lyon.trig"
+    write_dataset(build_dataset([Extraction(article, actors, (meeting,), mentions=mentions)]), path)
+    (row,) = api.events([path])
+    assert row["source"] == ["France", "Lena Ostrova", "Tomas Brel"]
+    assert row["source_states"] == ["FRA", "DEU", None]  # one per actor, same order
+    assert rows_to_csv([row], EVENT_COLUMNS).splitlines()[1].split(",")[5] == "FRA|DEU|"
+
+
 def test_entity_rows_have_the_gold_keys(graph_file):
     rows = api.entities([graph_file])
     assert all(list(row) == ENTITY_COLUMNS for row in rows)

@@ -30,17 +30,20 @@ from diplograph.errors import DiplographError
 from diplograph.export import entity_rows, event_rows
 from diplograph.model import Actor, Article, Event, Evidence, Extraction, Post
 from diplograph.query import (
+    KEYED,
     format_result,
     named_queries,
     named_query,
     open_graph,
     page_of,
+    query_store,
     run_query,
     with_page,
     with_values,
 )
 from diplograph.rdf import build, iris, store
 from diplograph.rdf.build import build_dataset
+from diplograph.rdf.index import INDEX_GRAPH, full_index, held_index
 from diplograph.rdf.io import read_graphs, write_dataset
 
 DATA = Path(__file__).parent / "data" / "cli"
@@ -121,11 +124,20 @@ def _graph(path: Path, doc_id: str) -> set[tuple]:
 
 
 def assert_merge_is_the_union(path: Path) -> None:
-    """The store's default graph holds each triple of its named graphs once, and nothing else."""
+    """The store's default graph holds each triple of its named graphs once (the index graph
+    left out: diplograph.rdf.index), and nothing else; and the index graph is exact."""
     quads = _quads(path)
-    named = {q[:3] for q in quads if q[3] != "DEFAULT"}
+    named = {q[:3] for q in quads if q[3] not in ("DEFAULT", str(INDEX_GRAPH))}
     default = {q[:3] for q in quads if q[3] == "DEFAULT"}
     assert default == named
+    assert_index_is_exact(path)
+
+
+def assert_index_is_exact(path: Path) -> None:
+    """The store's index graph is the one made from scratch over its article graphs."""
+    with store.reading(path) as opened:
+        held, made = held_index(opened), full_index(opened)
+    assert held == made, (sorted(map(str, held - made))[:5], sorted(map(str, made - held))[:5])
 
 
 @pytest.fixture
@@ -291,10 +303,9 @@ def test_store_remove_takes_out_exactly_that_graph(built):
     gone = str(ox.NamedNode(iris.graph_iri("tokyo-protest")))
     assert api.remove(["tokyo-protest"], store=built) == 1
     after = _quads(built)
-    assert {q for q in before if q[3] not in {gone, "DEFAULT"}} == {
-        q for q in after if q[3] != "DEFAULT"
-    }
-    assert_merge_is_the_union(built)
+    kept = {gone, "DEFAULT", str(INDEX_GRAPH)}
+    assert {q for q in before if q[3] not in kept} == {q for q in after if q[3] not in kept}
+    assert_merge_is_the_union(built)  # and the index graph exact
     with store.reading(built) as opened:
         assert store.article_ids(opened) == ["berlin-call", "paris-talks"]
     # Japan is still named by berlin-call, China by no article any more
@@ -779,7 +790,8 @@ def test_cli_over_a_store(tmp_path, built):
     exported = cli("export", "--store", built, "-o", out)
     assert exported.exit_code == 0, exported.stderr
     assert exported.stderr == f"{built} -> {out}\n"
-    articles = {q for q in _quads(built) if q[3] not in {"DEFAULT", str(store.ONTOLOGY_GRAPH)}}
+    others = {"DEFAULT", str(store.ONTOLOGY_GRAPH), str(INDEX_GRAPH)}  # not exported
+    articles = {q for q in _quads(built) if q[3] not in others}
     assert len(out.read_text(encoding="utf-8").splitlines()) == len(articles)
     removed = cli("remove", "--store", built, "paris-talks")
     assert (removed.exit_code, removed.stderr) == (0, f"1 article removed from {built}\n")
@@ -940,7 +952,8 @@ OUT_OF_STEP = """
 SELECT (COUNT(*) AS ?n) WHERE {
   { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }
   UNION
-  { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }
+  { GRAPH ?g { ?s ?p ?o } FILTER (?g != <https://w3id.org/diplograph/index>)
+    FILTER NOT EXISTS { ?s ?p ?o } }
 }
 """
 
@@ -1081,3 +1094,170 @@ def test_store_diplograph_build_while_serving(tmp_path):
         if name == "events":
             seen = _events_per_article(rows)
             assert seen["named"] == seen["default"]
+
+
+# keyset paging through the index graph (diplograph.rdf.index)
+
+#: the actors whose listings the dev-corpus tests page through
+DEV_ACTORS = ("Kim Jong-un", "china", "United States")
+
+
+def _all_rows(path: Path, name: str, bindings=None) -> list[tuple]:
+    """Every row of the bundled query ``name`` as written (its own sort, no index)."""
+    text = with_page(named_query(name), all_rows=True)
+    result = query_store(path, text, bindings)
+    return [tuple(row.get(v) for v in result.vars) for row in result.bindings]
+
+
+def _paged_rows(name: str, bindings=None, limit: int = 7, **where) -> tuple[list[tuple], int]:
+    """Every row of ``name`` read page by page through ``api.page``; and how many pages."""
+    rows, after, pages = [], None, 0
+    while True:
+        page = api.page(named=name, bindings=bindings, after=after, limit=limit, **where)
+        rows += [tuple(row.get(v) for v in page.result.vars) for row in page.result.bindings]
+        pages += 1
+        if page.after is None:
+            return rows, pages
+        after = page.after
+
+
+def _listings(path: Path):
+    for name in KEYED:
+        for actor in DEV_ACTORS if name == "actor" else (None,):
+            yield name, {"name": actor} if actor else None
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("source", ["store", "files"])
+def test_store_pages_by_key_give_every_row_of_the_dev_corpus_in_order(dev_corpus, source):
+    _, trig, path = dev_corpus
+    where = {"store": path} if source == "store" else {"graphs": [trig]}
+    for name, bindings in _listings(path):
+        expected = _all_rows(path, name, bindings)
+        assert expected, (name, bindings)
+        # graph files are read again for each page: fewer, larger pages there
+        for limit in (1, 7, 100) if source == "store" else (25,):
+            rows, pages = _paged_rows(name, bindings, limit, **where)
+            assert rows == expected, (name, bindings, limit)
+            if limit == 1:
+                assert pages > (5 if name == "actor" else 10), name  # each after the last key
+
+
+@pytest.mark.model
+def test_store_index_stays_exact_after_remove_and_rebuild(dev_corpus, tmp_path):
+    extractions, _, source = dev_corpus
+    path = tmp_path / "store"
+    assert store.write_articles(path, extractions) == len(extractions)
+    gone = [e.article.id for e in extractions[:3]]
+    changed = extractions[3]
+    assert changed.events
+    assert api.remove(gone, store=path) == 3
+    fewer = dataclasses.replace(changed, events=changed.events[1:], ntriples=None)
+    assert store.write_articles(path, [fewer, extractions[4]]) == 2  # one changed, one not
+    assert_index_is_exact(path)
+    with store.reading(path) as opened:
+        held = held_index(opened)
+    removed_iris = {str(iris.event_iri(e)) for x in extractions[:3] for e in x.events}
+    removed_iris.add(str(iris.event_iri(changed.events[0])))
+    for triple in held:
+        terms = {triple.subject.value, triple.object.value}
+        if triple.predicate.value.endswith("#entry"):
+            terms.add(json.loads(triple.object.value.split(" ", 2)[2])[0])
+        assert not terms & removed_iris, triple
+    # and the pages still give what the queries give
+    for name, bindings in _listings(path):
+        assert _paged_rows(name, bindings, 5, store=path)[0] == _all_rows(path, name, bindings)
+    # the store the pages were read from is as it was
+    assert_index_is_exact(source)
+
+
+def test_store_pages_chain_by_the_key_the_cli_prints(built):
+    expected = cli("query", "--store", built, "--named", "timeline", "--all", "--format", "csv")
+    assert expected.exit_code == 0, expected.stderr
+    header, *rows = expected.stdout.splitlines()
+    assert len(rows) == 4
+    seen, after = [], []
+    for _ in range(len(rows)):
+        page = cli(
+            "query",
+            "--store",
+            built,
+            "--named",
+            "timeline",
+            "--limit",
+            "1",
+            "--format",
+            "csv",
+            *after,
+        )
+        assert page.exit_code == 0, page.stderr
+        assert page.stdout.splitlines()[0] == header
+        seen += page.stdout.splitlines()[1:]
+        if not page.stderr:
+            break
+        (line,) = page.stderr.splitlines()
+        assert line.startswith("next page: --after ")
+        after = ["--after", line.removeprefix("next page: --after ")]
+    assert seen == rows and not page.stderr
+    # api.query takes the key too (the rows alone); --after and --offset do not mix
+    first = api.page(named="timeline", store=built, limit=2)
+    rest = api.query(named="timeline", store=built, after=first.after)
+    assert len(first.result) + len(rest) == len(rows)
+    mixed = cli(
+        "query", "--store", built, "--named", "timeline", "--offset", "1", "--after", first.after
+    )
+    assert mixed.exit_code == 2 and "not both" in one_error_line(mixed)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("timeline", "bad"),
+        ("timeline", "2024-05-06~0123"),
+        ("timeline", "2024-05-06~0123456789abcde~source"),  # a role outside actor
+        ("actor", "2024-05-06~0123456789abcde"),  # actor's keys carry the role
+        ("posts", "May 6~0123456789abcde"),
+    ],
+)
+def test_cli_bad_after_key_is_one_usage_error_line(built, name, key):
+    bindings = ["--bind", "name=Japan"] if name == "actor" else []
+    result = cli("query", "--store", built, "--named", name, *bindings, "--after", key)
+    assert result.exit_code == 2
+    assert "E052" not in one_error_line(result)  # the message, not the code, is shown
+    assert f"--after {key!r} is not a page key of the named query {name!r}" in result.stderr
+    with pytest.raises(DiplographError) as raised:
+        api.page(
+            named=name, bindings={"name": "Japan"} if bindings else None, store=built, after=key
+        )
+    assert raised.value.code == "E052" and raised.value.exit_code == 2
+
+
+def test_store_without_an_index_answers_then_the_next_writer_makes_it(built):
+    expected = _all_rows(built, "who-met-whom")
+    store.with_writer(built, lambda opened: opened.update(f"DROP GRAPH {INDEX_GRAPH}"))
+    # an older diplograph's store: the query as written, and no key to page by
+    page = api.page(named="who-met-whom", store=built)
+    assert page.after is None
+    assert [tuple(r.get(v) for v in page.result.vars) for r in page.result.bindings] == expected
+    result = cli(
+        "query",
+        "--store",
+        built,
+        "--named",
+        "who-met-whom",
+        "--after",
+        "2024-05-06~0123456789abcde",
+    )
+    assert result.exit_code == 2 and "any build or remove adds it" in one_error_line(result)
+    assert store.with_writer(built, len) > 0  # any writer makes the index again
+    assert_index_is_exact(built)
+    assert _paged_rows("who-met-whom", limit=1, store=built)[0] == expected
+
+
+def test_index_doctests():
+    import doctest
+
+    from diplograph.rdf import index
+
+    failures, tried = doctest.testmod(index)
+    assert (failures, tried > 0) == (0, True)

@@ -19,6 +19,9 @@ from diplograph.propgraph import PG_FORMATS
 from diplograph.push import PushReport, Remote
 from diplograph.push import push as push_graphs
 from diplograph.query import (
+    KEYED,
+    Page,
+    keyed_page,
     named_query,
     open_endpoint,
     open_graph,
@@ -228,17 +231,35 @@ def query(
     offset: int | None = None,
     limit: int | None = None,
     all_rows: bool = False,
+    after: str | None = None,
     allow_outbound: bool = False,
     limits: Limits | None = None,
 ):
     """Run a SPARQL query (text, or a bundled named query) over graph files, a store or a
     remote endpoint. ``offset``, ``limit`` and ``all_rows`` choose the page of a paged query
-    (the bundled lists answer their newest 100 events; ``query.with_page``). A named
-    query's ``bindings`` are checked against those it declares (``query.check_bindings``).
+    (the bundled lists answer their newest 100 events; ``query.with_page``); ``after`` the
+    key of a page's last row, for the page after it (``page``, which also gives the key of
+    the next page). A named query's ``bindings`` are checked against those it declares
+    (``query.check_bindings``).
 
     The text is checked before it runs (``query.check_query``): against ``limits`` (the
     server's defaults when None), and it may not reach other addresses or files (SERVICE,
     LOAD, and FROM over graph files) unless ``allow_outbound``."""
+    if after is not None:
+        if offset is not None or all_rows:
+            detail = "give --after KEY or --offset N / --all, not both"
+            raise error("E044", option="--after", detail=detail)
+        if not named:
+            raise error("E053", what="a bundled listing", detail="give --named NAME")
+        return page(
+            graphs,
+            named=named,
+            bindings=bindings,
+            store=store,
+            endpoint=endpoint,
+            after=after,
+            limit=limit,
+        ).result
     text = named_query(named, bindings or {}) if named else text or ""
     if offset is not None or limit is not None or all_rows:
         text = with_page(text, offset=offset, limit=limit, all_rows=all_rows)
@@ -255,6 +276,59 @@ def query(
         ),
         endpoint,
     )
+
+
+def page(
+    graphs: Iterable[str | Path] = (),
+    *,
+    named: str,
+    bindings: dict[str, str] | None = None,
+    store: str | Path | None = None,
+    endpoint: Endpoint | None = None,
+    after: str | None = None,
+    limit: int | None = None,
+) -> Page:
+    """A page of the bundled query ``named``: ``limit`` of its entries (events, posts; 100)
+    after the key ``after`` (None: the first page), and the key of the page's last row when
+    more follow (``Page.after``: pass it as ``after`` for the next page).
+
+    The bundled listings (``query.KEYED``) read their page from the index graph of a store
+    or of graph files (``diplograph.rdf.index``): its cost follows the page, not the store.
+    A store without one (written by an older diplograph: its next build or remove adds it)
+    and an endpoint answer the query as written, first page only; so does a query that is
+    not a listing.
+
+    Raises:
+        DiplographError: E052 for a bad key; E053 for ``after`` where no index is kept, or
+            on a query that is not a listing; and the errors of ``query``.
+    """
+    named_query(named, bindings or {})  # E012, E045, E046 first
+    graphs = list(graphs)
+    if graphs and store is not None:
+        raise error("E029")
+    if named in KEYED and endpoint is None:
+        found = keyed_page(
+            named, bindings, paths=graphs, store=store or DEFAULT_STORE, after=after, limit=limit
+        )
+        if found is not None:
+            return found
+    if after is not None:
+        if named not in KEYED:
+            detail = f"{named!r} is not one (they are: {', '.join(KEYED)})"
+            raise error("E053", what="the bundled listings only", detail=detail)
+        detail = (
+            "an endpoint keeps none: use --offset N"
+            if endpoint is not None
+            else "this store has none (an older diplograph wrote it): any build or remove "
+            "adds it, or use --offset N"
+        )
+        raise error(
+            "E053", what="through the index graph of a store or of graph files", detail=detail
+        )
+    result = query(
+        graphs, named=named, bindings=bindings, store=store, endpoint=endpoint, limit=limit
+    )
+    return Page(result, None)
 
 
 #: the events table leaves out events read with less confidence than this (the graph keeps
@@ -314,7 +388,8 @@ def export(
     instead.
 
     The store's ontology graph is left out, as ``build -o`` leaves it out. N-Quads from a store
-    stream graph by graph (memory stays flat); every other format is sorted in memory.
+    stream graph by graph (memory stays flat), and so do the property-graph formats; every
+    other format is sorted in memory.
     """
     import sys
 

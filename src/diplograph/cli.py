@@ -21,6 +21,7 @@ from diplograph.push import DEFAULT_BATCH_SIZE, DEFAULT_GRAPH_PREFIX
 from diplograph.push import Protocol as PushProtocol
 from diplograph.query import (
     DEFAULT_CELL_WIDTH,
+    KEYED,
     format_result,
     named_queries,
     rows_to_csv,
@@ -341,6 +342,14 @@ def query(
     all_rows: Annotated[
         bool, typer.Option("--all", help="Every row of a paged query, not one page.")
     ] = False,
+    after: Annotated[
+        str | None,
+        typer.Option(
+            "--after",
+            metavar="KEY",
+            help="The page after the row of KEY (a bundled list prints it for its next page).",
+        ),
+    ] = None,
     width: WidthOption = None,
     full: FullOption = False,
     store: StoreOption = None,
@@ -360,7 +369,9 @@ def query(
     that is not a file is taken as the query text too. Without graph files the
     store is queried (on Oxigraph's engine); with --endpoint the server answers.
     The bundled lists (all but event-counts) answer a page: the newest 100 events;
-    --offset 100 gives the next, --limit N another size, --all every row.
+    on a store or graph files they end by printing, on stderr, the key for the next page
+    ("next page: --after KEY"); --limit N gives another size, --all every row (and
+    --offset N skips N, as the query text does it).
     The table format cuts cells at 60 characters: --width N for another width,
     --full to show them whole.
     """
@@ -389,18 +400,17 @@ def query(
         bindings[name.strip().lstrip("?$")] = value
     if graphs and store is not None:
         _fail("give graph files or --store DIR, not both")
+    files = [Path(g) for g in graphs]
+    where = {"bindings": bindings, "store": store, "endpoint": _endpoint(endpoint, user, password)}
+    if named in KEYED and offset is None and not all_rows:  # a page by key, from the index
+        page = _run(api.page, files, named=named, **where, after=after, limit=limit)
+        sys.stdout.write(_run(format_result, page.result, fmt.value, cells))
+        if page.after is not None:
+            typer.echo(f"next page: --after {page.after}", err=True)
+        return
+    options = {"offset": offset, "limit": limit, "all_rows": all_rows, "after": after}
     result = _run(
-        api.query,
-        [Path(g) for g in graphs],
-        text,
-        named=named,
-        bindings=bindings,
-        store=store,
-        endpoint=_endpoint(endpoint, user, password),
-        offset=offset,
-        limit=limit,
-        all_rows=all_rows,
-        allow_outbound=allow_outbound,
+        api.query, files, text, named=named, **where, **options, allow_outbound=allow_outbound
     )
     sys.stdout.write(_run(format_result, result, fmt.value, cells))
 

@@ -11,6 +11,7 @@ _USAGE = frozenset(
     {
         *("E007", "E008", "E012", "E013", "E029", "E034", "E035", "E038"),
         *("E039", "E040", "E042", "E043", "E044", "E045", "E046", "E049", "E050"),
+        *("E052", "E053"),
     }
 )
 _REMOTE = frozenset(["E031", "E032", "E033", "E036", "E037", "E041"])
@@ -135,6 +136,11 @@ class Errors:
     )
     E051 = "{path}: no CAMEO verb blocks (lines like '--- VERB [code] ---')"
     E052 = (
+        "--after {key!r} is not a page key of the named query {query!r}: give the key the "
+        "previous page printed ({form}, e.g. 2024-04-13~0a1b2c3d4e5f607)"
+    )
+    E053 = "--after pages {what}; {detail}"
+    E054 = (
         "{path}: not an event classifier model ({reason}); regenerate it with "
         "`python -m diplograph.resources.train_classifier`"
     )

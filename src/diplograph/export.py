@@ -48,6 +48,10 @@ def _text(value) -> str | None:
 def event_rows(dataset: Dataset) -> list[dict]:
     """One row per event: who did what to whom, where, when, how sure, and the evidence.
 
+    ``source_states`` and ``target_states`` run parallel to ``source`` and ``target``: the
+    state of each actor at the same position (a state's own code, the state a person or body
+    serves), ``None`` where the graph gives the actor none.
+
     Rows are read by variable name (``row.event``), which rdflib's results allow on files and,
     through oxrdflib, on a store. Where the graph offers an event several values (an actor
     whose articles disagree on its state), the smallest is taken, so the table does not depend
@@ -71,8 +75,9 @@ def event_rows(dataset: Dataset) -> list[dict]:
             "subtype": _text(row.subtype),
             "source": sorted(sides["source"]),
             "target": sorted(sides["target"]),
-            "source_states": sorted({c for c in sides["source"].values() if c}),
-            "target_states": sorted({c for c in sides["target"].values() if c}),
+            # each actor's state, in the order of the actors (None where it is unknown)
+            "source_states": [sides["source"][label] for label in sorted(sides["source"])],
+            "target_states": [sides["target"][label] for label in sorted(sides["target"])],
             "location": _text(row.location),
             "date": _text(row.date),
             "negated": bool(row.negated.toPython()),

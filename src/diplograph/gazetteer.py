@@ -31,6 +31,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -319,14 +320,40 @@ class Gazetteer:
         """Every organisation, sorted by key."""
         return self._organizations
 
-    def person_state(self, name: str) -> str | None:
-        """The ISO code of the state a named person serves, from the Phoenix actor dictionary
-        (``people.json``, built by ``resources/build_people.py``); ``None`` when unknown.
+    def person_state(self, name: str, on: dt.date | None = None) -> str | None:
+        """The ISO code of the state a named person serves on day ``on`` (the latest role
+        when ``None``), from the Phoenix actor dictionaries (``people.json``, built by
+        ``resources/build_people.py``); ``None`` when unknown or when they then serve an
+        international body.
 
         >>> Gazetteer.load().person_state("Vladimir Putin")
         'RUS'
+        >>> Gazetteer.load().person_state("Nicolás Maduro")
+        'VEN'
         """
-        return _people().get(person_key(name))
+        found = _people().get(person_key(name))
+        if found is None or isinstance(found, str):
+            return found
+        return _role_state([tuple(role) for role in found], on)
+
+
+def _role_state(roles: list[tuple], on: dt.date | None) -> str | None:
+    """The state of the roles (``(code or None, first day, last day)``) held on day ``on``:
+    the dated roles that span it, else the undated ones, else the one that ended last before
+    it, else (``on`` before them all) the first; ``None`` unless they name one state.
+    ``on`` of ``None`` takes the role that began last."""
+    dated = [r for r in roles if r[1] or r[2]]
+    if on is None:
+        held = [max(dated, key=lambda r: r[1] or "")] if dated else roles
+    else:
+        day = on.isoformat()
+        held = [r for r in dated if (r[1] or "") <= day <= (r[2] or "9999")]
+        held = held or [r for r in roles if not (r[1] or r[2])]
+        ended = [r for r in dated if r[2] and r[2] < day]
+        held = held or ([max(ended, key=lambda r: r[2])] if ended else [])
+        held = held or [min(dated, key=lambda r: r[1] or "")]
+    codes = {r[0] for r in held}
+    return codes.pop() if len(codes) == 1 else None
 
 
 def _read_json(name: str) -> dict:
@@ -388,9 +415,12 @@ def organizations_from_records(records: list[dict]) -> tuple[OrganizationEntry, 
 
 
 def person_key(name: str) -> str:
-    """The lookup key of a person's name in ``people.json``: lower-case words, dots, hyphens
-    and underscores as spaces (``"Kim Jong-un"``, ``"KIM_JONG_UN"``: ``"kim jong un"``)."""
-    return " ".join(re.sub(r"[._\-]", " ", name).lower().split())
+    """The lookup key of a person's name in ``people.json``: lower-case words, accents
+    dropped, dots, hyphens and underscores as spaces (``"Kim Jong-un"``, ``"KIM_JONG_UN"``:
+    ``"kim jong un"``; ``"Nicolás"``: ``"nicolas"``)."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[._\-]", " ", text).lower().split())
 
 
 @lru_cache(maxsize=1)

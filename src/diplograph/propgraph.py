@@ -21,20 +21,24 @@ The view is derived from the RDF by SPARQL (graph files or a store, any ``Datase
   organization or state).
 
 Every event of the graph is a node (the events table's ``--min-confidence`` cut is left to the
-user: ``WHERE e.confidence >= 0.25``). Each query is paged by node IRI: the node IRIs are
-read and sorted first, then the rows of ``PAGE`` nodes at a time, so the SPARQL engine never
-sorts or groups more than a page of rows and memory stays flat (but for the IRIs); the CSV
-and Cypher writers write the rows as they come.
+user: ``WHERE e.confidence >= 0.25``). Every writer streams: each query is paged by node IRI,
+the IRIs sorted and made distinct in runs of ``RUN`` merged from temporary files, then the
+rows of ``PAGE`` nodes at a time asked for and sorted here, so neither the engine nor Python
+holds more than a run of IRIs and a page of rows; the CSV, Cypher and GraphML writers write
+each node and relationship as it comes.
 """
 
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from itertools import islice
+from heapq import merge
+from itertools import groupby, islice
+from operator import itemgetter
 from pathlib import Path
+from tempfile import TemporaryFile
 from typing import IO
 
 from rdflib import Dataset
@@ -47,6 +51,9 @@ PG_FORMATS = ("graphml", "neo4j", "cypher", "ladybug-cypher")
 
 #: nodes a page: each view query is run a page of node IRIs at a time
 PAGE = 2000
+
+#: keys sorted in memory at once; beyond, sorted runs go to temporary files and are merged
+RUN = 10_000
 
 ACTOR_CLASSES = ("State", "Person", "Organization", "Place")
 
@@ -98,18 +105,19 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
+_EVENT_KEYS = "?key a dgo:Event ."
 
 
 @dataclass(frozen=True)
 class _Query:
     """A view query, run a page of keys at a time: ``keys`` binds ``?key`` (the node, or a
-    relationship's start), ``body`` gives the rows of a page's keys (``?key`` bound by VALUES),
-    ``order`` sorts them (the key first)."""
+    relationship's start), ``body`` gives the rows of a page's keys (``?key`` bound by VALUES).
+    The engine neither sorts nor deduplicates: the keys come sorted and distinct, a page's rows
+    are sorted here."""
 
     keys: str
     select: str
     body: str
-    order: str = "?key"
 
 
 _ACTORS = _Query(
@@ -122,13 +130,12 @@ _ACTORS = _Query(
   OPTIONAL { ?key skos:prefLabel ?label }
   OPTIONAL { ?key dgo:isoAlpha3 ?code }
   OPTIONAL { ?key dgo:geonamesId ?geonames }""",
-    order="?key ?class ?label ?code ?geonames",
 )
 
 # an event's row for each of its evidence sentences (their IRIs: a page's sentences are
 # looked up by _SENTENCES after, as Oxigraph joins a nested OPTIONAL by hash, over all events)
 _EVENTS = _Query(
-    keys="?key a dgo:Event .",
+    keys=_EVENT_KEYS,
     select="?key ?label ?category ?subtype ?date ?negated ?modality ?confidence ?doc ?sentence",
     body="""?key a ?class .
   ?class dgo:ploverCategory ?category .
@@ -165,39 +172,20 @@ _ACTOR_END = (
     "FILTER EXISTS {{ ?{end} a ?class . "
     "FILTER (?class IN (dgo:State, dgo:Person, dgo:Organization, dgo:Place)) }}"
 )
+
+
+def _edge(keys: str, body: str) -> _Query:
+    return _Query(keys, "?key ?end", body)
+
+
 _EDGES = {
-    "SOURCE": _Query(
-        "?key a dgo:Event .",
-        "DISTINCT ?key ?end",
-        "?key dgo:source ?end . " + _ACTOR_END.format(end="end"),
-        "?key ?end",
-    ),
-    "TARGET": _Query(
-        "?key a dgo:Event .",
-        "DISTINCT ?key ?end",
-        "?key dgo:target ?end . " + _ACTOR_END.format(end="end"),
-        "?key ?end",
-    ),
-    "LOCATION": _Query(
-        "?key a dgo:Event .",
-        "DISTINCT ?key ?end",
-        "?key dgo:location ?end . " + _ACTOR_END.format(end="end"),
-        "?key ?end",
-    ),
-    "EVIDENCED_BY": _Query(
-        "?key a dgo:Event .", "DISTINCT ?key ?end", "?key dgo:evidence ?end .", "?key ?end"
-    ),
-    "HOLDS": _Query(
-        _ACTORS.keys,
-        "DISTINCT ?key ?end",
-        "?end a org:Membership ; org:member ?key .",
-        "?key ?end",
-    ),
-    "IN": _Query(
-        "?key a org:Membership .",
-        "DISTINCT ?key ?end",
-        "?key org:organization ?end . " + _ACTOR_END.format(end="end"),
-        "?key ?end",
+    "SOURCE": _edge(_EVENT_KEYS, "?key dgo:source ?end . " + _ACTOR_END.format(end="end")),
+    "TARGET": _edge(_EVENT_KEYS, "?key dgo:target ?end . " + _ACTOR_END.format(end="end")),
+    "LOCATION": _edge(_EVENT_KEYS, "?key dgo:location ?end . " + _ACTOR_END.format(end="end")),
+    "EVIDENCED_BY": _edge(_EVENT_KEYS, "?key dgo:evidence ?end ."),
+    "HOLDS": _edge(_ACTORS.keys, "?end a org:Membership ; org:member ?key ."),
+    "IN": _edge(
+        "?key a org:Membership .", "?key org:organization ?end . " + _ACTOR_END.format(end="end")
     ),
 }
 
@@ -239,39 +227,75 @@ def _select(dataset: Dataset, text: str) -> Iterator[dict[str, str]]:
         yield {str(name): str(value) for name, value in row.asdict().items()}
 
 
-def _page(dataset: Dataset, query: _Query, keys: list[str]) -> Iterator[dict[str, str]]:
-    """The rows of ``query`` for ``keys`` (bound by VALUES), sorted by the engine."""
+def _keys(dataset: Dataset, query: _Query) -> Iterator[str]:
+    """The distinct keys of ``query`` in IRI order. The engine neither sorts nor deduplicates
+    them (Oxigraph would hold them all, and sorts IRIs slowly): runs of ``RUN`` keys are sorted
+    here, spilled to temporary files when there are more, and merged, a key met twice yielded
+    once. Memory holds one run, however large the store."""
+    text = f"{_PREFIXES}SELECT ?key WHERE {{ {query.keys} }}\n"
+    rows = (row["key"] for row in _select(dataset, text))
+    with ExitStack() as stack:
+        runs: list[IO[str]] = []
+        while True:
+            chunk = list(islice(rows, RUN))
+            run = sorted(set(chunk))
+            if not runs and len(chunk) < RUN:  # one run: no file
+                yield from run
+                return
+            handle = stack.enter_context(TemporaryFile("w+", encoding="utf-8"))
+            handle.writelines(key + "\n" for key in run)  # an IRI holds no line break
+            handle.seek(0)
+            runs.append(handle)
+            if len(chunk) < RUN:
+                break
+        del chunk, run
+        previous = None
+        for key in merge(*((line[:-1] for line in handle) for handle in runs)):
+            if key != previous:
+                yield key
+                previous = key
+
+
+def _key_pages(dataset: Dataset, query: _Query) -> Iterator[list[str]]:
+    """The keys of ``query``, ``PAGE`` at a time, in IRI order."""
+    keys = _keys(dataset, query)
+    while page := list(islice(keys, PAGE)):
+        yield page
+
+
+def _rows(dataset: Dataset, query: _Query, keys: list[str]) -> list[dict[str, str]]:
+    """The rows of ``query`` for a page of ``keys`` (bound by VALUES), sorted here by key (then
+    end): a page of rows, never all of them."""
     values = " ".join(f"<{key}>" for key in keys)
-    return _select(
-        dataset,
+    text = (
         f"{_PREFIXES}SELECT {query.select}\nWHERE {{\n  VALUES ?key {{ {values} }}\n"
-        f"  {query.body}\n}}\nORDER BY {query.order}\n",
+        f"  {query.body}\n}}\n"
     )
+    return sorted(_select(dataset, text), key=lambda row: (row["key"], row.get("end", "")))
 
 
-def _paged(dataset: Dataset, query: _Query) -> Iterator[dict[str, str]]:
-    """The rows of ``query``, ``PAGE`` keys at a time in IRI order. Only the keys (IRIs) are
-    held and sorted here (Oxigraph sorts IRIs slowly); the engine sorts a page's rows,
-    never all of them."""
-    text = f"{_PREFIXES}SELECT DISTINCT ?key WHERE {{ {query.keys} }}\n"
-    keys = sorted(row["key"] for row in _select(dataset, text))
-    for start in range(0, len(keys), PAGE):
-        yield from _page(dataset, query, keys[start : start + PAGE])
+def _groups(dataset: Dataset, query: _Query) -> Iterator[list[tuple[str, list[dict[str, str]]]]]:
+    """For each page of keys, the rows of its nodes, grouped by node (in IRI order)."""
+    for keys in _key_pages(dataset, query):
+        rows = _rows(dataset, query, keys)
+        yield [(key, list(group)) for key, group in groupby(rows, key=itemgetter("key"))]
 
 
 def _folded(query: _Query, dataset: Dataset) -> Iterator[tuple[str, list[dict[str, str]]]]:
-    """The rows of ``query``, those of one node (``key``; the pages are ordered by it)
-    grouped."""
-    current: str | None = None
-    group: list[dict[str, str]] = []
-    for row in _paged(dataset, query):
-        if row["key"] != current:
-            if group:
-                yield current, group  # type: ignore[misc]
-            current, group = row["key"], []
-        group.append(row)
-    if group:
-        yield current, group  # type: ignore[misc]
+    """The rows of ``query``, those of one node (``key``) grouped, in IRI order."""
+    for page in _groups(dataset, query):
+        yield from page
+
+
+def _ends(dataset: Dataset, kind: str, keys: list[str]) -> Iterator[tuple[str, str]]:
+    """The (start, end) pairs of relationship type ``kind`` from a page of starts, sorted,
+    each once (the rows are sorted, so a repeated pair is next to its twin)."""
+    previous = None
+    for row in _rows(dataset, _EDGES[kind], keys):
+        pair = (row["key"], row["end"])
+        if pair != previous:
+            yield pair
+            previous = pair
 
 
 def _first(group: list[dict[str, str]], name: str) -> str | None:
@@ -321,12 +345,11 @@ def actor_nodes(dataset: Dataset) -> Iterator[Node]:
 def event_nodes(dataset: Dataset) -> Iterator[Node]:
     """The events; ``evidence``, ``start_offset`` and ``end_offset`` are those of the event's
     first sentence (smallest start offset): ``evidence_nodes`` has them all."""
-    groups = _folded(_EVENTS, dataset)
     sentence = {"evidence": "text", "start_offset": "start", "end_offset": "end"}
     types = {name: EVENT_PROPERTIES[name] for name in sentence}
-    while batch := list(islice(groups, PAGE)):
+    for batch in _groups(dataset, _EVENTS):
         iris = sorted({row["sentence"] for _, group in batch for row in group if "sentence" in row})
-        found = {row["key"]: row for row in _page(dataset, _SENTENCES, iris)} if iris else {}
+        found = {row["key"]: row for row in _rows(dataset, _SENTENCES, iris)} if iris else {}
         for iri, group in batch:
             category = _first(group, "category")
             labels = ["Event", _camel(category)] if category else ["Event"]
@@ -362,37 +385,102 @@ def nodes(dataset: Dataset) -> Iterator[Node]:
 
 
 def relationships(dataset: Dataset) -> Iterator[Relationship]:
+    """Every relationship, by type (``RELATIONSHIP_TYPES`` order), then start, then end."""
     for kind, query in _EDGES.items():
-        for row in _paged(dataset, query):
-            yield Relationship(row["key"], kind, row["end"])
+        for keys in _key_pages(dataset, query):
+            for start, end in _ends(dataset, kind, keys):
+                yield Relationship(start, kind, end)
+
+
+def relationships_by_start(dataset: Dataset) -> Iterator[tuple[Relationship, int]]:
+    """Every relationship with its number among those of its start and end (0, 1...: an
+    event's target may also be its location), grouped by start in the order of ``nodes``
+    (actors' ``HOLDS``, events', posts' ``IN``), a start's ends in the order types then ends
+    first reach them: the order and edge keys of the ``MultiDiGraph`` of ``to_networkx``."""
+    for start_kind in KINDS:
+        kinds = [kind for kind, (start, _) in RELATIONSHIP_ENDS.items() if start == start_kind]
+        if not kinds:
+            continue
+        for keys in _key_pages(dataset, _EDGES[kinds[0]]):  # a kind's starts share their keys
+            ends: dict[str, dict[str, list[str]]] = {}
+            for kind in kinds:
+                for start, end in _ends(dataset, kind, keys):
+                    ends.setdefault(start, {}).setdefault(end, []).append(kind)
+            for start in keys:
+                for end, types in ends.get(start, {}).items():
+                    for number, kind in enumerate(types):
+                        yield Relationship(start, kind, end), number
 
 
 # -- GraphML ----------------------------------------------------------------------------------
 
 
+def _labels(node: Node) -> str:
+    return "".join(f":{label}" for label in node.labels)
+
+
 def to_networkx(dataset: Dataset):
-    """The view as a ``networkx.MultiDiGraph``: node ids are IRIs, ``labels`` is Neo4j's
-    GraphML spelling (``:Event:Consult``), each edge's ``label`` its type."""
+    """The view as a ``networkx.MultiDiGraph`` held in memory: node ids are IRIs, ``labels`` is
+    Neo4j's GraphML spelling (``:Event:Consult``), each edge's ``label`` its type.
+    ``write_graphml`` writes the same graph without building it."""
     import networkx as nx
 
     graph = nx.MultiDiGraph()
     for node in nodes(dataset):
         attributes = {k: v for k, v in node.properties.items() if v is not None}
-        graph.add_node(node.id, labels="".join(f":{label}" for label in node.labels), **attributes)
+        graph.add_node(node.id, labels=_labels(node), **attributes)
     for edge in relationships(dataset):
         graph.add_edge(edge.start, edge.end, label=edge.type)
     return graph
 
 
+_PYTHON_TYPES = {"string": str, "float": float, "long": int, "boolean": bool}
+
+
 def write_graphml(dataset: Dataset, output: Path) -> Path:
-    """GraphML through NetworkX (typed keys: string, double, long, boolean)."""
-    import networkx as nx
+    """GraphML (typed keys: string, double, long, boolean), written as the view's pages come:
+    the keys declared first from the properties of ``KINDS``, then each node, then each
+    relationship (``relationships_by_start``), one element at a time; NetworkX's
+    ``GraphMLWriter`` makes the key and data elements. ``networkx.read_graphml`` reads the
+    graph ``to_networkx`` builds (node and edge order, edge keys and attributes the same)."""
+    from xml.etree.ElementTree import tostring
+
+    from networkx.readwrite.graphml import GraphMLWriter
 
     from diplograph.rdf.io import atomic_output
 
-    graph = to_networkx(dataset)
-    with atomic_output(output) as temporary:
-        nx.write_graphml(graph, temporary)
+    writer = GraphMLWriter()
+    declared = [("labels", "string")]
+    declared += [(name, kind) for types in KINDS.values() for name, kind in types.items()]
+    for name, kind in declared:
+        writer.get_key(name, writer.get_xml_type(_PYTHON_TYPES[kind]), "node", None)
+    writer.get_key("label", "string", "edge", None)
+
+    def element(tag: str, attributes: dict[str, str], data: dict[str, object], scope: str):
+        item = writer.myElement(tag, attributes)
+        for name, value in data.items():
+            item.append(writer.add_data(name, type(value), value, scope))
+        writer.indent(item, 2)
+        item.tail = None
+        return "\n    " + tostring(item, encoding="unicode")
+
+    root = tostring(writer.myElement("graphml", writer.xml.attrib), encoding="unicode")
+    with (
+        atomic_output(output) as temporary,
+        temporary.open("w", encoding="utf-8", newline="") as handle,
+    ):
+        handle.write("<?xml version='1.0' encoding='utf-8'?>\n" + root[:-3] + ">")
+        for key in writer.xml:  # as NetworkX writes them: the last declared first
+            handle.write("\n  " + tostring(key, encoding="unicode"))
+        handle.write('\n  <graph edgedefault="directed">')
+        for node in nodes(dataset):
+            data = {"labels": _labels(node)}
+            data |= {k: v for k, v in node.properties.items() if v is not None}
+            handle.write(element("node", {"id": node.id}, data, "node"))
+        for edge, number in relationships_by_start(dataset):
+            ends = {"source": edge.start, "target": edge.end, "id": str(number)}
+            handle.write(element("edge", ends, {"label": edge.type}, "edge"))
+        handle.write("\n  </graph>\n</graphml>")
     return output
 
 
@@ -466,21 +554,27 @@ def write_neo4j(dataset: Dataset, folder: Path) -> Path:
 # -- openCypher -------------------------------------------------------------------------------
 
 
+#: openCypher's string escapes, so a statement stays on one line and keeps its line breaks
+#: (``\n``, ``\r``; the tests read them back from FalkorDB and LadybugDB)
+_ESCAPES = str.maketrans({"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r"})
+
+
 def _literal(value: object) -> str:
+    """A Cypher literal: null, a boolean, a number, or a single-quoted string."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
-    text = str(value).replace("\\", "\\\\").replace("'", "\\'")
-    return "'" + re.sub(r"[\r\n]", " ", text) + "'"
+    return "'" + str(value).translate(_ESCAPES) + "'"
 
 
 def cypher_lines(dataset: Dataset, dialect: str = "cypher") -> Iterator[str]:
-    """An openCypher script, one statement a line, MERGE on ``iri`` so running it twice
-    leaves the same graph. ``dialect`` ``cypher`` (Neo4j, Memgraph, FalkorDB): a node has
-    its kind's label and its other labels (``SET n:Consult``). ``ladybug-cypher``
+    """An openCypher script, one statement a line (a string's line breaks escaped: ``\\n``),
+    MERGE on ``iri`` so running it twice leaves the same graph. ``dialect`` ``cypher``
+    (Neo4j, Memgraph, FalkorDB): a node has its kind's label and its other labels
+    (``SET n:Consult``). ``ladybug-cypher``
     (LadybugDB, Kùzu: a schema, one label a node): the script first creates the tables
     (``CREATE ... TABLE IF NOT EXISTS``) and the other labels go in a ``labels`` list."""
     yield "// diplograph property graph: MERGE on iri (idempotent)"

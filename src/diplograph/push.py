@@ -209,8 +209,10 @@ def _names(local: ox.Store, ontology: bool) -> list[tuple[ox.NamedNode, str]]:
     names = sorted(
         (g for g in local.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value
     )
+    from diplograph.rdf.index import INDEX_GRAPH  # the store's own, never pushed
+
     ontology_graph = ox.NamedNode(ONTOLOGY_IRI)
-    labelled = [(g, _label(g)) for g in names if g != ontology_graph]
+    labelled = [(g, _label(g)) for g in names if g not in (ontology_graph, INDEX_GRAPH)]
     if ontology and ontology_graph in names:
         labelled.append((ontology_graph, "the ontology"))
     return labelled

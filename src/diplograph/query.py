@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -287,6 +289,7 @@ def query_store(
         return _run_on_store(store, text, bindings or {}, _prefixes())
 
 
+@functools.cache
 def _prefixes() -> dict[str, str]:
     """The prefixes a query on a store may use undeclared: those of ``open_graph``'s Dataset."""
     return {prefix: str(namespace) for prefix, namespace in bind_prefixes(Graph()).namespaces()}
@@ -695,14 +698,15 @@ def _tsv(result: Result) -> str:
 
 def _csv_value(value) -> object:
     if isinstance(value, list):
-        return "|".join(value)
+        return "|".join("" if item is None else str(item) for item in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else value
 
 
 def rows_to_csv(rows: list[dict], columns: list[str], delimiter: str = ",") -> str:
-    """Rows of dicts as CSV; list values joined with ``|``, booleans as ``true``/``false``."""
+    """Rows of dicts as CSV; list values joined with ``|`` (``None`` items empty), booleans
+    as ``true``/``false``."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, delimiter=delimiter, lineterminator="\n")
     writer.writeheader()
@@ -713,3 +717,243 @@ def rows_to_csv(rows: list[dict], columns: list[str], delimiter: str = ",") -> s
 
 def rows_to_jsonl(rows: list[dict]) -> str:
     return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+# --- keyset paging through the index graph (diplograph.rdf.index) ---------------------------
+
+#: the bundled listings a page of which the index graph gives (their ``_page-NAME.rq`` reads
+#: the details of the page's rows)
+KEYED = ("accusations", "actor", "posts", "timeline", "who-met-whom")
+#: a key ``--after`` takes: the last row's date as text ("" undated), its tie (15 hex digits)
+#: and, for ``actor``, its role: ``2024-04-13~0a1b2c3d4e5f607``, ``~0a1b...~source``
+_KEY = re.compile(
+    r"(?P<when>[0-9][0-9:T.+Z-]*|)~(?P<tie>[0-9a-f]{15})(?:~(?P<role>source|target))?"
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of a bundled listing: its rows, and the key of its last row when more follow
+    (pass it as ``after`` for the next page; None on the last page)."""
+
+    result: Result
+    after: str | None
+
+
+def parse_key(name: str, key: str) -> tuple[str, str, str]:
+    """The (when, tie, role) of a page key (``Entry.key`` in ``diplograph.rdf.index``).
+
+    >>> parse_key("timeline", "2024-04-13~0a1b2c3d4e5f607")
+    ('2024-04-13', '0a1b2c3d4e5f607', '')
+
+    Raises:
+        DiplographError: E052 for a key that is not one, or of another listing's form.
+    """
+    match = _KEY.fullmatch(key)
+    actor = name == "actor"
+    if match is None or bool(match["role"]) != actor:
+        form = "DATE~TIE~ROLE (ROLE: source or target)" if actor else "DATE~TIE"
+        raise error("E052", key=key, query=name, form=form)
+    return match["when"], match["tie"], match["role"] or ""
+
+
+_HEAD = re.compile(r"\bSELECT\s+(DISTINCT\s+)?((?:\?\w+\s+)+)WHERE", re.IGNORECASE)
+
+
+@functools.cache
+def page_columns(name: str) -> tuple[list[str], bool]:
+    """The columns of the bundled listing ``name`` (as its ``_page-NAME.rq`` selects them)
+    and whether its rows are DISTINCT."""
+    head = _HEAD.search(internal_query(f"page-{name}"))
+    return [v[1:] for v in head[2].split()], bool(head[1])
+
+
+def index_rows(store, name: str, keys) -> dict:
+    """The rows of each entry ``keys`` (``diplograph.rdf.index.Key``) of the listing ``name``
+    as its ``_page-NAME.rq`` reads them on ``store`` (a scratch store of one article graph
+    and the ontology, when the index is made), in the query's order: cells of
+    ``[lexical form, tag]`` (tag "" a plain string, "@lang", "^DATATYPE", "<" an IRI, "_" a
+    blank node) or None."""
+    import pyoxigraph as ox
+
+    before, after, columns = _indexing_query(name)
+    actor = name == "actor"
+    rows = []
+    for key in keys:
+        tied = str(ox.Literal(_md5_tie(key.node)))
+        cells = [str(key.graph), str(key.node), str(ox.Literal(key.when)), tied]
+        if actor:
+            cells += [str(ox.Literal(key.role)), str(key.actor)]
+        rows.append("(" + " ".join(cells) + ")")
+    variables = "?g ?event ?when ?tie" + (" ?role ?actor" if actor else "")
+    text = f"{before} VALUES ({variables}) {{ {' '.join(rows)} }}{after}"
+    out: dict = {}
+    by_key = {
+        (k.graph.value, k.node.value, k.when, k.role, k.actor.value if k.actor else None): k
+        for k in keys
+    }
+    for solution in store.query(text, prefixes=_prefixes()):
+        graph, event, when, role, who = (
+            solution[f"__{v}"] for v in ("g", "event", "when", "role", "actor")
+        )
+        found = (
+            graph.value,
+            event.value,
+            when.value,
+            role.value if role else "",
+            who.value if who else None,
+        )
+        out.setdefault(by_key[found], []).append([_index_cell(solution[c]) for c in columns])
+    return out
+
+
+@functools.cache
+def _page_size(name: str) -> int:
+    """The page size the bundled listing ``name`` is written with (100)."""
+    return page_of(named_queries()[name])[1]
+
+
+@functools.cache
+def _indexing_query(name: str) -> tuple[str, str, list[str]]:
+    """``_page-NAME.rq`` cut where ``index_rows`` puts its VALUES block, its SELECT given the
+    entry's own terms too (``?__event``, ...), and its columns."""
+    text = internal_query(f"page-{name}")
+    head = _HEAD.search(text)
+    columns = [v[1:] for v in head[2].split()]
+    extra = "?__g ?__event ?__when ?__role ?__actor "
+    text = text[: head.start(2)] + extra + text[head.start(2) :]
+    binds = " BIND (?g AS ?__g) BIND (?event AS ?__event) BIND (?when AS ?__when)"
+    if name == "actor":
+        binds += " BIND (?role AS ?__role) BIND (?actor AS ?__actor)"
+    end = text.rindex("}", 0, text.rindex("ORDER BY"))
+    text = text[:end] + binds + "\n" + text[end:]
+    start = _where_groups(text)[0] + 1
+    return text[:start], text[start:], columns
+
+
+def _md5_tie(node) -> str:
+    from diplograph.rdf.index import tie
+
+    return tie(node)
+
+
+def _index_cell(term) -> list[str] | None:
+    """A pyoxigraph term as ``index_rows`` writes it."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return [term.value, "<"]
+    if isinstance(term, ox.BlankNode):
+        return [term.value, "_"]
+    if term.language:
+        return [term.value, "@" + term.language]
+    if term.datatype.value == _XSD_STRING:
+        return [term.value, ""]
+    return [term.value, "^" + term.datatype.value]
+
+
+def _term(cell: list[str] | None):
+    """An ``index_rows`` cell as the rdflib term ``_result`` makes of the same term."""
+    if cell is None:
+        return None
+    value, tag = cell
+    if tag == "":
+        return Literal(value)
+    if tag == "<":
+        return URIRef(value)
+    if tag == "_":
+        return BNode(value)
+    if tag[0] == "@":
+        return Literal(value, lang=tag[1:])
+    return Literal(value, datatype=URIRef(tag[1:]))
+
+
+def index_page(
+    store,
+    name: str,
+    bindings: dict[str, str] | None = None,
+    *,
+    after: str | None = None,
+    limit: int | None = None,
+    texts: list[str] | None = None,
+) -> Page | None:
+    """A page of the bundled listing ``name`` read from the index graph of the pyoxigraph
+    ``store``: the rows after the key ``after`` (None: the first page), ``limit`` of its
+    entries (events, posts; the query's own 100 when None). None when the store holds no
+    index graph of this version (``index.is_current``): the caller runs the query itself.
+    The query texts run are appended to ``texts`` when given.
+
+    Raises:
+        DiplographError: E052 for a bad key; E044 for a bad ``limit``.
+    """
+    from diplograph.rdf import index
+
+    key = parse_key(name, after) if after is not None else None
+    if limit is not None and limit < 1:
+        raise error("E044", option="--limit", detail=f"--limit {limit}: give 1 or more")
+    if not index.is_current(store):
+        return None
+    if limit is None:
+        limit = _page_size(name)
+    if name == "actor":
+        listings = index.actors_named(store, (bindings or {}).get("name", ""), texts)
+    else:
+        listings = [index.LISTINGS[name]]
+    entries = index.seek(store, listings, key, limit + 1, texts)
+    more = len(entries) > limit
+    entries = entries[:limit]
+    columns, distinct = page_columns(name)
+    names = [Variable(column) for column in columns]
+    memo: dict = {}
+    rows, seen = [], set()
+    for entry in entries:
+        for cells in entry.rows:
+            if distinct:
+                frozen = json.dumps(cells)
+                if frozen in seen:
+                    continue
+                seen.add(frozen)
+            row = {}
+            for variable, cell in zip(names, cells, strict=True):
+                if cell is not None:
+                    cached = memo.get((cell[0], cell[1]))
+                    if cached is None:
+                        cached = memo[(cell[0], cell[1])] = _term(cell)
+                    row[variable] = cached
+            rows.append(row)
+    result = Result("SELECT")
+    result.vars = names
+    result.bindings = rows
+    return Page(result, entries[-1].key if more else None)
+
+
+def keyed_page(
+    name: str,
+    bindings: dict[str, str] | None = None,
+    *,
+    paths: Iterable[str | Path] = (),
+    store: str | Path | None = None,
+    after: str | None = None,
+    limit: int | None = None,
+) -> Page | None:
+    """``index_page`` on graph files (their memory store, which carries an index graph) or
+    on the store in ``store`` (under its read lock). None when there is no index to seek in.
+
+    Raises:
+        DiplographError: as ``index_page``, ``diplograph.rdf.store.reading`` and
+            ``diplograph.rdf.memory.open_store``.
+    """
+    paths = list(paths)
+    if paths:
+        from diplograph.rdf.memory import open_store
+
+        if after is not None:
+            parse_key(name, after)  # a bad key fails before the files are read
+        memory = open_store(paths, indexed=True)
+        return index_page(memory, name, bindings, after=after, limit=limit)
+    from diplograph.rdf.store import reading
+
+    with reading(store) as snapshot:
+        return index_page(snapshot, name, bindings, after=after, limit=limit)

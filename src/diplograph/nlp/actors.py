@@ -26,6 +26,35 @@ from diplograph.rdf.iris import slug
 
 ACTOR_LABELS = {"GPE", "LOC", "FAC", "ORG", "NORP", "PERSON"}
 PERSON_PREFIXES = {"mr", "mrs", "ms", "dr", "sir", "dame", "mr.", "mrs.", "ms.", "dr."}
+#: prepositions whose object is a place and hardly ever a person ("in X"; not "at", "to")
+PLACE_PREPOSITIONS = {"in", "near", "outside", "inside"}
+#: nouns a place's name modifies ("X province", "X refugee camp", "X air base")
+PLACE_HEADS = {
+    "province",
+    "region",
+    "district",
+    "county",
+    "oblast",
+    "camp",
+    "village",
+    "town",
+    "city",
+    "base",
+    "airbase",
+    "airport",
+    "port",
+    "reef",
+    "island",
+    "islands",
+    "border",
+    "crossing",
+}
+#: last words of a place's own name, which the recogniser may read as a body or a person
+#: ("Ghazni province", "Whitsun Reef", "Incirlik Air Base")
+PLACE_NAME_ENDS = {
+    "province", "region", "district", "county", "oblast", "reef", "shoal", "island", "islands",
+    "strait", "peninsula", "valley", "base", "airbase", "airport", "camp",
+}  # fmt: skip
 LOCATIVE_HEADS = {"in", "at", "near", "from", "to", "into", "outside", "inside", "across", "off"}
 GOVERNMENT_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "dative", "appos", "agent"}
 PRONOUN_GENDERS = {
@@ -216,12 +245,17 @@ class ActorTable:
             for word in span.text.split()
             if word[:1].isupper()
         }
+        places = self._places_read_as_people(spans)
         persons: list[tuple[Span, str]] = []
         for span, label in spans:
             text = span.text
             label = labels.get(normalise(text), label)
             if label != "PERSON" and text in person_parts and not self._known(text):
                 label = "PERSON"
+            if label == "PERSON" and normalise(text) in places:
+                label = "LOC"
+            if label in {"PERSON", "ORG"} and len(span) > 1 and span[-1].lower_ in PLACE_NAME_ENDS:
+                label = "LOC"
             self._resolve_named(span, text, label, persons)
         self._resolve_persons(persons)
         self._resolve_missed_names()
@@ -229,6 +263,26 @@ class ActorTable:
         self._resolve_acronyms()
         self._resolve_genders()
         self._resolve_references()
+
+    def _places_read_as_people(self, spans: list[tuple[Span, str]]) -> set[str]:
+        """Names the recogniser took for people that the article uses as places: "in X",
+        "X province", "X refugee camp", never a subject, nor a full name's part or a person
+        the actor dictionary knows (folded forms)."""
+        located: set[str] = set()
+        acting: set[str] = set()
+        for span, label in spans:
+            if label != "PERSON" or not span.text[:1].isupper():
+                continue
+            root, text = span.root, normalise(span.text)
+            if root.dep_ in SUBJECTS or (root.dep_ == "poss" and root.head.dep_ in SUBJECTS):
+                acting.add(text)
+            elif (root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPOSITIONS) or (
+                root.dep_ == "compound" and root.head.lemma_.lower() in PLACE_HEADS
+            ):
+                if span.text not in self.person_parts and not self._known(span.text):
+                    if self.gazetteer.person_state(span.text) is None:
+                        located.add(text)
+        return located - acting
 
     def _city(self, place: PlaceEntry, form: str) -> str:
         """The record of a gazetteer city, named by ``form`` in the article."""
@@ -279,15 +333,20 @@ class ActorTable:
         names of known bodies the statistical recogniser missed ("Group of Seven") added."""
         doc = self.doc
         spans = []
-        covered = {
-            i for ent in doc.ents if ent.label_ in ACTOR_LABELS for i in range(ent.start, ent.end)
-        }
+        swallowed: set[int] = set()  # starts of entities a longer name takes in
         for span, label in _known_names(doc, self.gazetteer):
             if self._names_publisher(span.text):
                 continue
-            if not covered.intersection(range(span.start, span.end)):
+            inside = [  # "Islamic" of "Islamic State": the recogniser saw part of the name
+                ent
+                for ent in doc.ents
+                if ent.label_ in ACTOR_LABELS and ent.start < span.end and span.start < ent.end
+            ]
+            if all(
+                span.start <= e.start and e.end <= span.end and len(e) < len(span) for e in inside
+            ):
+                swallowed.update(e.start for e in inside)
                 spans.append((span, label))
-        swallowed: set[int] = set()
         for ent in doc.ents:
             if ent.label_ not in ACTOR_LABELS or ent.start in swallowed:
                 continue
@@ -295,13 +354,9 @@ class ActorTable:
             if span is None:
                 continue
             end = span.end
-            while (
-                end + 1 < len(doc)
-                and doc[end].text in {"-", "‐", "‑"}
-                and not doc[end - 1].whitespace_
-                and not doc[end].whitespace_
-                and doc[end + 1].is_alpha
-            ):
+            if ent.label_ != "PERSON" and _hyphen_tail(doc, end) and doc[end + 1].is_lower:
+                continue  # "Pakistan-based", "Kenya-led": a description, not a name
+            while _hyphen_tail(doc, end):
                 end += 2
             start = span.start
             if ent.label_ == "PERSON":  # "Vladimir Padrino" + "López": one name
@@ -310,10 +365,17 @@ class ActorTable:
                     end += 1
                 while start > 0 and end - start < 5 and _name_head(doc[start - 1], span, self.cues):
                     start -= 1  # "Samia Suluhu" + "Hassan": the recogniser kept the surname only
+                start += _leading_title(doc[start:end], self.cues)  # "Prince X Y": X Y
             span = doc[start:end]
-            if self._names_publisher(span.text):
+            if self._names_publisher(span.text) or self._publisher_desk(span):
                 continue
-            if ent.label_ == "ORG" and _part_of_title(span, self.cues):
+            if self._pair_of_names(span):
+                continue
+            if (
+                ent.label_ == "ORG"
+                and _part_of_title(span, self.cues)
+                and self.gazetteer.state_by_seat(span.text) is None  # "Kremlin spokesman"
+            ):
                 continue
             if len(span) == 1 and (
                 span.text.lower() in COMPASS_WORDS
@@ -327,6 +389,27 @@ class ActorTable:
         """The article's publisher, or one of its desks ("VOA", "VOA's Korean Service")."""
         words = normalise(text).replace("'s ", " ").split()
         return any(words[: len(name.split())] == name.split() for name in self.publisher_names)
+
+    def _pair_of_names(self, span: Span) -> bool:
+        """ "U.S.-Japan", "Turkey-Egypt" read as one name: two known actors joined by a
+        hyphen are a pair, not an actor (nor a place)."""
+        parts = [p for p in re.split(r"[-\u2010\u2011]", span.text) if p]
+        gazetteer = self.gazetteer
+        return len(parts) >= 2 and all(
+            self._known(p) or gazetteer.state_by_seat(p) or gazetteer.place(p) for p in parts
+        )
+
+    def _publisher_desk(self, span: Span) -> bool:
+        """A desk the recogniser cut from its publisher's name: "Korean Service" in "VOA's
+        Korean Service" or "VOA Korean Service"."""
+        doc, start = self.doc, span.start
+        if start >= 2 and doc[start - 1].text in {"'s", "\u2019s"}:
+            return self._names_publisher(doc[start - 2].text)
+        return (
+            start >= 1
+            and span[-1].lower_ in {"service", "desk"}
+            and self._names_publisher(doc[start - 1].text)
+        )
 
     def _resolve_named(self, span: Span, text: str, label: str, persons: list) -> None:
         gazetteer = self.gazetteer
@@ -424,9 +507,11 @@ class ActorTable:
             if not cleaned or not cleaned[0].isupper():
                 continue
             names.append((span, cleaned))
-        # longest first, ties in the order the text names them (not a set's order, which
-        # changes with the process's hash seed: "Berisha" went to either of two Berishas)
-        full_names = sorted(dict.fromkeys(n for _, n in names), key=lambda n: -len(n.split()))
+        first: dict[str, int] = {}
+        for span, name in names:
+            first[name] = min(first.get(name, span.start), span.start)
+        # the longest first, among equals the first named: "Berisha" is the Berisha named first
+        full_names = sorted(first, key=lambda n: (-len(n.split()), first[n]))
         for span, name in names:
             fullest = name
             parts = name.split()
@@ -903,6 +988,28 @@ def _name_head(token: Token, name: Span, cues: Cues) -> bool:
         and token.text[:1].isupper()
         and token.text.isalpha()
     )
+
+
+def _hyphen_tail(doc: Doc, end: int) -> bool:
+    """Whether a name ending at token ``end`` goes on past a hyphen with no space around it
+    ("Jong" + "-un", "Pakistan" + "-based")."""
+    return (
+        end + 1 < len(doc)
+        and doc[end].text in {"-", "\u2010", "\u2011"}
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].is_alpha
+    )
+
+
+def _leading_title(span: Span, cues: Cues) -> int:
+    """How many tokens of a title open a person's name the recogniser read with it
+    ("Congressman Ede Varga", "Prince Ali bin Omar"), leaving two or more name words."""
+    words = [t.lower_ for t in span]
+    for size in (3, 2, 1):
+        if len(words) - size >= 2 and " ".join(words[:size]) in cues.title_words:
+            return size
+    return 0
 
 
 def _part_of_title(span: Span, cues: Cues) -> bool:

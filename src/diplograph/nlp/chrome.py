@@ -1,4 +1,4 @@
-"""Mask page chrome inside paragraphs before parsing: datelines, live-blog timestamps.
+"""Mask page chrome inside paragraphs before parsing: datelines, live-blog timestamps, credits.
 
 Masking replaces characters with spaces, so every character offset into the article text
 stays valid while the parser no longer reads "LONDON (Wire) —" as part of a sentence.
@@ -22,6 +22,26 @@ _STAMP_LINE = re.compile(
 )
 
 
+#: a name as credits write it: "Ana Lind", "Ham Ji-ha", "Robert O'Brien"
+_NAME = r"[A-Z][\w'\u2019.-]+(?:\s+(?:[A-Z][\w'\u2019.-]+|de|da|van|von|bin|al))*"
+_NAMES = rf"{_NAME}(?:(?:,\s*|\s+and\s+|,\s+and\s+){_NAME})*"
+#: where a sentence may start: the start of a line, or after a sentence's end
+_SENTENCE = r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"\u201d\u2019]\s))"
+#: credits inside a story's paragraphs, each a whole sentence: who reported or contributed,
+#: where the report came from, video captions; bylines ("By NAME, Correspondent") as lines
+_CREDIT = re.compile(
+    rf"{_SENTENCE}(?:"
+    rf"[^\n.!?]*\bcontributed\s+(?:reporting\s+)?to\s+this\s+(?:report|story|article)"
+    rf"|[^\n.!?]*\bcontributed\s+reporting\b"
+    rf"|{_NAMES}\s+(?:contributed|reported)\s+from\b"
+    rf"|(?:This|The)\s+(?:report|story)\s+(?:originated|was\s+produced)\b"
+    rf")(?:[^\n]*?[.!?](?=\s|$)|[^\n]*$)?"
+    rf"|{_SENTENCE}(?:WATCH|LISTEN):\s+[^\n.!?]{{0,60}}?\b(?:video|audio)\s+report\b"
+    rf"|^By\s+{_NAMES}(?:,\s*[A-Z][\w ]{{0,40}})?[ \t]*$",
+    re.MULTILINE,
+)
+
+
 def dateline_places(text: str) -> list[str]:
     """The place names that open datelines ("VIENNA (Wire) —" gives "Vienna")."""
     places = []
@@ -33,12 +53,13 @@ def dateline_places(text: str) -> list[str]:
 
 
 def mask_chrome(text: str) -> str:
-    """The text with datelines, timestamps and update stamps blanked out (same length)."""
+    """The text with datelines, timestamps, update stamps and credits ("X contributed to
+    this report", bylines) blanked out (same length)."""
 
     def blank(match: re.Match[str]) -> str:
         return " " * len(match.group(0))
 
-    return _STAMP_LINE.sub(blank, _DATELINE.sub(blank, text))
+    return _CREDIT.sub(blank, _STAMP_LINE.sub(blank, _DATELINE.sub(blank, text)))
 
 
 @Language.component(

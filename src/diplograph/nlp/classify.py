@@ -196,7 +196,7 @@ def load_classifier(path: Path = MODEL) -> EventClassifier:
             version=str(data["version"]),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise error("E052", path=path, reason=str(exc) or type(exc).__name__) from exc
+        raise error("E054", path=path, reason=str(exc) or type(exc).__name__) from exc
 
 
 def classify_events(

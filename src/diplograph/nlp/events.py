@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
 from itertools import chain, takewhile
@@ -22,7 +23,13 @@ from diplograph.nlp.anaphora import TimeAnaphor, find_anaphors, shift, told_as_p
 from diplograph.nlp.dates import day_only, resolve_date
 from diplograph.nlp.lexicon import Lexicon
 from diplograph.nlp.merge import SYMMETRIC_CATEGORIES, merge_events
-from diplograph.nlp.triggers import Trigger, find_told, noun_event_type, trigger_lemma
+from diplograph.nlp.triggers import (
+    Trigger,
+    asked_clauses,
+    find_told,
+    noun_event_type,
+    trigger_lemma,
+)
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 CLAUSE_LINKS = {"conj", "xcomp", "advcl", "pcomp", "ccomp", "relcl", "acl"}
@@ -38,6 +45,11 @@ _ENTRY_STAMP = re.compile(
 )
 #: what follows a day heading on its line: "— last updated 15:30", "| Live"
 _HEADING_TAIL = re.compile(r"\s+[\u2014\u2013|-]\s.*$|\s*\|.*$")
+#: how a commentator word hangs off the person it describes ("X, a lecturer at Y", "analyst
+#: X", "X, who is a researcher", "X of the Institute")
+COMMENTARY_LINKS = frozenset({"appos", "compound", "attr", "relcl", "pobj", "prep", "amod", "conj"})
+#: the conjunctions of a condition ("will retaliate if attacked")
+CONDITIONS = frozenset({"if", "unless"})
 #: prepositions that put an event in a place
 LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "off", "outside", "on"})
 
@@ -246,6 +258,15 @@ def _verb_above(token: Token) -> Token:
     return token
 
 
+def _lemmas(token: Token) -> set[str]:
+    """A verb's lemma, and for a present form the lemmatiser missed ("hopes": "hop") the
+    form less its "s"."""
+    found = {token.lemma_.lower()}
+    if token.tag_ == "VBZ" and token.lower_.endswith("s"):
+        found.add(token.lower_[:-1])
+    return found
+
+
 def _counterfactual(verb: Token) -> bool:
     """ "would have extended", "could have stopped": what did not happen."""
     auxiliaries = [c.lower_ for c in verb.children if c.dep_ == "aux"]
@@ -319,6 +340,10 @@ class EventReader:
         #: the entries of a live blog ("14:20 — ..."), each a story of its own, by paragraph
         self._entry_days = entry_days(article.text, article.published, self.cues.recap_labels)
         self._entries = sorted(self._entry_days)
+        #: the people described as analysts, experts, scholars: they comment, states act
+        self._sentence_starts = [sentence.start_char for sentence in doc.sents]
+        self.commentators = self._commentators()
+        self._commentary = {i for s in doc.sents for i in self._comment(s)}
 
     def events(self) -> list[Event]:
         echoes = [t for t in self.doc if self._echoes(t)]
@@ -331,13 +356,21 @@ class EventReader:
             if event is not None:
                 self._told.append(event)
         raw = [self._refusal(e) for e in self._referenced_targets(self._told)]
-        merged = merge_events(self._implicit_counterparts(raw))
+        merged = merge_events(self._implicit_counterparts(raw), self._adjacent)
         return [  # no one is the target of their own act, but a state's own people can be
             e
             if e.category in DOMESTIC_CATEGORIES
             else replace(e, target=tuple(k for k in e.target if k not in e.source))
             for e in merged
         ]
+
+    def _adjacent(self, first: Event, second: Event) -> bool:
+        """Whether two events are told in sentences next to each other."""
+        numbers = [
+            [bisect_right(self._sentence_starts, e.start) for e in event.evidence]
+            for event in (first, second)
+        ]
+        return any(abs(a - b) == 1 for a in numbers[0] for b in numbers[1])
 
     def _echoes(self, token: Token) -> bool:
         """ "followed suit", "did the same": a verb that repeats the act told before it."""
@@ -1013,11 +1046,21 @@ class EventReader:
             for child in token.children:
                 if child.dep_ == "aux" and child.lower_ in cues.future_auxiliaries:
                     return "expected", None
-            if token != trigger.token and token.lemma_.lower() in cues.future_verbs:
+            if (
+                token.dep_ == "ROOT"
+                and token.tag_ == "VB"
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+            ):
+                return "expected", None  # a headline's "Mexico to deploy troops"
+            if token != trigger.token and _lemmas(token) & cues.future_verbs:
                 if trigger.token in token.subtree and any(
-                    c.dep_ == "xcomp" for c in token.children
-                ):
+                    c.dep_ == "xcomp" or (c.dep_ in SUBJECT_DEPS and c in chain)
+                    for c in token.children
+                ):  # "hopes to sign", "is expected to visit", "a visit is planned"
                     return "expected", None
+        top = chain[-1]  # "a new round of talks is expected next week"
+        if top.dep_ in SUBJECT_DEPS and _lemmas(top.head) & cues.future_verbs:
+            return "expected", None
         return "asserted", None
 
     def _attribution(self, trigger: Trigger) -> str | None:
@@ -1126,16 +1169,106 @@ class EventReader:
             and hosted.lemma_.lower() not in self.cues.agent_nouns
         )
 
+    # -- commentary ----------------------------------------------------------------------
+    def _commentator_word(self, token: Token) -> bool:
+        """ "analyst", "professor", "think tank": a word that describes a commentator."""
+        words = self.cues.commentator_words
+        lemma = token.lemma_.lower()
+        return lemma in words or any(
+            c.dep_ == "compound" and f"{c.lower_}-{lemma}" in words for c in token.children
+        )
+
+    def _commentators(self) -> set[str]:
+        """The people a commentator word describes: in apposition ("X, a lecturer at Y"), as
+        a title ("analyst X"), in a relative clause ("X, who is a researcher") or by the body
+        they are of ("X of the Global Institute")."""
+        found = set()
+        for token in self.doc:
+            if not self._commentator_word(token):
+                continue
+            current = token
+            for _ in range(4):
+                mention = self.table.by_token.get(current.i)
+                if mention is not None and mention.kind == "Person":
+                    found.add(mention.key)
+                    break
+                if current.dep_ not in COMMENTARY_LINKS or current.head == current:
+                    break
+                current = current.head
+        return found
+
+    def _commentator(self, token: Token, word: bool = False) -> bool:
+        """Whether a subject or a reporter is a commentator the article names ("said
+        Klingner"), or with ``word`` one it does not ("analysts")."""
+        if word and self._commentator_word(token):
+            return True
+        return bool(set(self.actors_of(token)) & self.commentators)
+
+    def _comment(self, sentence: Span) -> set[int]:
+        """The tokens of a sentence that tell what a named commentator says or thinks ("...,
+        said X", "X expects", a clause "that X thinks ...", not one beside it), or all of it
+        for "according to analysts": what a comment tells is not told as an act."""
+        verbs = self.cues.speech_verbs | self.cues.opinion_verbs
+        told: set[int] = set()
+        for token in sentence:
+            if token.lower_ == "according" and token.i + 1 < sentence.end:
+                if any(
+                    c.dep_ == "pobj" and self._commentator(c, True) for c in token.nbor().children
+                ):
+                    return set(range(sentence.start, sentence.end))
+            if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in verbs:
+                continue
+            main = token.dep_ in {"ROOT", "parataxis"}
+            subjects = [c for c in token.children if c.dep_ == "nsubj"]
+            if not subjects or not all(  # a pronoun of a clause inside: too unsure ("X said
+                self._commentator(c) and (main or c.pos_ != "PRON")  # he expects ...")
+                for c in subjects
+            ):
+                continue
+            if token.dep_ == "parataxis":  # ""..., " said X": the quote is the sentence
+                return set(range(sentence.start, sentence.end))
+            told |= {token.i} | {  # not a clause beside it ("..., although X met Y")
+                t.i
+                for c in token.children
+                if c.dep_ not in {"advcl", "conj", "cc"}
+                for t in c.subtree
+            }
+        return told
+
+    def _warns_of_danger(self, trigger: Trigger, source: list[str]) -> bool:
+        """ "warned that X could attack", "warned that the measures may backfire": a warning
+        about what someone else may do is no threat; one is when the clause tells the
+        warner's own act ("warned that it would retaliate") or a price set on a condition
+        ("warned that the bases were at risk if ...")."""
+        if trigger.event_type.category != "THREATEN" or trigger.form == "noun":
+            return False
+        clauses = [c for c in trigger.token.children if c.dep_ == "ccomp"]
+        if not clauses:
+            return False
+        if any(t.dep_ == "mark" and t.lower_ in CONDITIONS for t in trigger.token.subtree):
+            return False
+        own = set(source) | {f"state/{s}" for k in source if (s := self.table.records[k].state)}
+        for clause in clauses:
+            for subject in (c for c in clause.children if c.dep_ in SUBJECT_DEPS):
+                if subject.pos_ == "PRON" or set(self.actors_of(subject)) & own:
+                    return False
+        return True
+
     def _event(self, trigger: Trigger) -> Event | None:
-        if self._hosts_a_thing(trigger):
+        if self._hosts_a_thing(trigger) or trigger.token.i in self._commentary:
             return None
         source, target, anchor = self._arguments(trigger)
+        if set(source) & self.commentators or self._warns_of_danger(trigger, source):
+            return None  # a commentator comments, and a comment is no act
         target = [k for k in target if k not in source]
         own = {f"state/{self.table.records[k].state}" for k in source}
         if any(k not in own for k in target):  # "Zhao reaffirmed China's ties with X": X
             target = [k for k in target if k not in own]
         if not target and len(source) > 1 and trigger.event_type.category in SYMMETRIC_CATEGORIES:
             source, target = source[:1], source[1:]  # "France and Germany met": one met the other
+        if not target and trigger.event_type.category == "REQUEST":  # "called for X to lift"
+            asked = (self.actors_of(self._subject(c)) for c in asked_clauses(trigger.token))
+            target = next((found for found in asked if found and found != source), [])
         aimed = bool(target)  # the sentence names whom the act is aimed at
         if not target and trigger.event_type.subtype != "missile_test":
             target = self._object_side_actor(trigger, source)

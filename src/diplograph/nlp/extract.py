@@ -35,7 +35,7 @@ def read_doc(
     table = ActorTable(doc, gazetteer, lexicon.cues, article.source, article.text)
     table.resolve()
     told = find_posts(doc, table, article.id, article.text)  # titles give people states
-    _states_from_dictionary(table, gazetteer, told)  # then what is known of the person
+    _states_from_dictionary(table, gazetteer, told, article)  # then what is known of them
     reader = EventReader(doc, table, lexicon, article)
     events = reader.events()
     if classify:
@@ -64,13 +64,20 @@ def read_doc(
     return Extraction(article, actors, tuple(events), tuple(posts), mentions)
 
 
-def _states_from_dictionary(table: ActorTable, gazetteer: Gazetteer, told: list[Post]) -> None:
-    """A person the text gives no state serves the one the actor dictionary knows, never the
-    state of a place where they acted; one the text gives a post in a body keeps none."""
+def _states_from_dictionary(
+    table: ActorTable, gazetteer: Gazetteer, told: list[Post], article: Article
+) -> None:
+    """A person the text gives no state serves the one the actor dictionary knows on the
+    article's day (by their fullest name, else another full name the article uses), never
+    the state of a place where they acted; one the text gives a post in a body keeps none."""
     in_bodies = {post.person for post in told if post.organization}
     for record in table.records.values():
         if record.kind == "Person" and record.state is None and record.key not in in_bodies:
-            record.state = gazetteer.person_state(record.label)
+            names = sorted(record.forms - {record.label}, key=lambda f: (-len(f.split()), f))
+            for name in (record.label, *names):
+                record.state = gazetteer.person_state(name, article.published)
+                if record.state is not None:
+                    break
 
 
 def _within(articles: Iterable[Article], nlp: Language) -> Iterator[Article]:

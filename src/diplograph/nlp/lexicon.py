@@ -64,6 +64,13 @@ class Cues:
     #: verbs (and verb + particle or object) that tell an act as the answer to the one
     #: told before ("responded by", "hit back", "followed suit")
     reaction_verbs: frozenset[tuple[str, ...]]
+    #: words that describe a person as one who comments on acts, not one who acts for a
+    #: state ("analyst", "professor", "of the ... Institute")
+    commentator_words: frozenset[str]
+    #: verbs that give an opinion or a forecast ("think", "expect"), beside the speech verbs
+    opinion_verbs: frozenset[str]
+    #: nouns of words, decisions and the press: what an attack on is criticism, not force
+    discourse_nouns: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -233,6 +240,9 @@ def load_cues() -> Cues:
             "negative_evaluations",
             "positive_evaluations",
             "target_prepositions",
+            "commentator_words",
+            "opinion_verbs",
+            "discourse_nouns",
         )
     }
     titles = tuple(sorted(raw["title_words"], key=lambda t: (-len(t.split()), t)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from diplograph.model import Event
@@ -15,14 +16,29 @@ def _compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return not a or not b or bool(set(a) & set(b))
 
 
-def _mergeable(first: Event, second: Event) -> bool:
+def _retold(first: Event, second: Event) -> bool:
+    """The same doers and the same counterparts, told with another word ("X accused Y of
+    ... . X also criticised Y ..."): one act, when told in turn."""
+    return (
+        (first.category, first.negated, first.modality)
+        == (second.category, second.negated, second.modality)
+        and bool(first.source or first.target)
+        and (set(first.source), set(first.target)) == (set(second.source), set(second.target))
+    )
+
+
+def _mergeable(
+    first: Event, second: Event, adjacent: Callable[[Event, Event], bool] | None = None
+) -> bool:
+    if first.date and second.date and first.date != second.date:
+        return False
+    if adjacent is not None and _retold(first, second) and adjacent(first, second):
+        return True
     if (first.category, first.negated, first.modality) != (
         second.category,
         second.negated,
         second.modality,
     ):
-        return False
-    if first.date and second.date and first.date != second.date:
         return False
     same_class = first.event_class == second.event_class
     if same_class and first.subtype == "agreement" and not first.target and not second.target:
@@ -43,9 +59,13 @@ def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     return a + tuple(k for k in b if k not in a)
 
 
-def merge_events(events: list[Event]) -> list[Event]:
+def merge_events(
+    events: list[Event], adjacent: Callable[[Event, Event], bool] | None = None
+) -> list[Event]:
     """One event per real event: the same class and compatible actors told twice are one;
-    consultations of the same actors told as a meeting and as talks are one meeting."""
+    consultations of the same actors told as a meeting and as talks are one meeting; and
+    with ``adjacent`` (whether two events are told in sentences next to each other), the
+    same category between the same actors told in turn is one, whatever its subtype."""
     merged = list(events)
     changed = True
     while changed:
@@ -53,7 +73,7 @@ def merge_events(events: list[Event]) -> list[Event]:
         result: list[Event] = []
         for event in merged:
             for index, kept in enumerate(result):
-                if _mergeable(kept, event):
+                if _mergeable(kept, event, adjacent):
                     result[index] = _merge(kept, event)
                     changed = True
                     break

@@ -25,10 +25,32 @@ def _title_before(words: list[str], cues: Cues) -> str | None:
 
 
 def _state_near(table: ActorTable, start: int, end: int) -> str | None:
+    """The state or body named in tokens ``start:end`` (the last one), or that a possessive
+    there stands for ("its emir": the state "its" refers to)."""
     for index in range(end - 1, start - 1, -1):
         mention = table.by_token.get(index)
         if mention is not None and mention.kind in {"State", "Organization"}:
             return mention.key
+        referred = table.coref.get(index, ())
+        if (
+            len(referred) == 1
+            and table.doc[index].dep_ == "poss"
+            and table.records[referred[0]].kind in {"State", "Organization"}
+        ):
+            return referred[0]
+    return None
+
+
+def _state_after(doc: Doc, table: ActorTable, mention: Mention) -> str | None:
+    """ "President Ilse Varga of Austria": the state or body an "of" after the name names."""
+    root = doc[mention.start : mention.end].root
+    for prep in root.children:
+        if prep.dep_ != "prep" or prep.lower_ != "of" or prep.i != mention.end:
+            continue
+        for obj in prep.children:
+            found = table.by_token.get(obj.i)
+            if obj.dep_ == "pobj" and found is not None and found.kind in {"State", "Organization"}:
+                return found.key
     return None
 
 
@@ -56,6 +78,25 @@ def _context(doc: Doc, mention: Mention) -> tuple[int, int] | None:
             break
         left -= 1
     return (left, start) if left < start else None
+
+
+def _apposition_after(doc: Doc, mention: Mention) -> tuple[int, int] | None:
+    """Where a title told after the name is: "Maria Gonzalez, the Spanish foreign minister,"
+    or "X, a Finnish diplomat," (the apposition up to its head word), or as what the person
+    is or became ("X became the first Chilean leader to ...")."""
+    span = doc[mention.start : mention.end]
+    root = span.root
+    heads = [c for c in root.children if c.dep_ == "appos" and c.i >= span.end]
+    if root.dep_ == "nsubj" and root.head.lemma_.lower() in COPULAS:
+        heads += [c for c in root.head.children if c.dep_ == "attr" and c.i >= span.end]
+    for head in heads:
+        left = min(t.i for t in head.subtree)
+        return left, head.i + 1
+    return None
+
+
+#: verbs whose complement tells what their subject is ("X is the Chilean envoy")
+COPULAS = {"be", "become", "remain"}
 
 
 GENERIC_ROLES = {"official", "diplomat", "lawmaker"}
@@ -103,12 +144,18 @@ def find_posts(doc: Doc, table: ActorTable, doc_id: str, text: str) -> list[Post
         if mention.kind != "Person":
             continue
         window = _context(doc, mention)
-        if window is None:
+        after = _apposition_after(doc, mention)
+        if window is None and after is None:
             continue
-        left, right = window
-        words = [t.text for t in doc[left:right]]
-        title = _title_before(words, table.cues)
-        owner = _state_near(table, left, right)
+        title = owner = None
+        for found in (window, after):  # the title before the name, else the one after it
+            if found is not None:
+                words = [t.text for t in doc[found[0] : found[1]]]
+                title = title or _title_before(words, table.cues)
+                owner = owner or _state_near(table, *found)
+        left, right = window or after
+        if owner is None and title is not None:
+            owner = _state_after(doc, table, mention)
         record = table.records[mention.key]
         if owner is not None:
             owner_record = table.records[owner]

@@ -40,6 +40,10 @@ def _phrase(
     """The phrase trigger a verb heads with one of its objects or particles ("imposed
     sanctions", "called on"), and that partner."""
     for child in (*token.children, *_raised_subject(token)):
+        if child.dep_ == "advcl":  # "called for Russia to agree": "for" marks the clause
+            for mark in (g for g in child.children if g.dep_ == "mark" and g.i < child.i):
+                if (phrase := phrases.get((lemma, mark.lower_))) is not None:
+                    return phrase, mark
         if child.dep_ not in OBJECT_DEPS and child.head == token:
             continue
         for candidate in (child, *child.conjuncts, *_counted(child)):
@@ -76,6 +80,7 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
             if token.dep_ == "acl" and token.tag_ == "VBG":
                 verb = None  # "the coalition fighting in Yemen" describes, does not tell
             if verb is not None and token.pos_ == "VERB" and not _states_a_fact(token, lexicon):
+                verb = _figurative(token, verb, lexicon)
                 triggers[token.i] = Trigger(token, verb, "verb", None, dictionary)
             continue
         noun = noun_event_type(token, lexicon)
@@ -108,14 +113,15 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
             ):  # "scrapping the agreements", "study the deal": a thing, not its telling
                 continue
         result.append(trigger)
-    # what a request asks for ("urged Beijing to lift the ban") or a refusal refuses ("refused
-    # to recognise the ruling") has not happened
+    # what a request asks for ("urged Beijing to lift the ban", "called for Russia to agree"),
+    # a refusal refuses ("refused to recognise the ruling") or a threat threatens
+    # ("threatened to impose sanctions") has not happened
     requested = {
-        t.token.i
-        for t in result
-        if (complement := _complement(t.token)) is not None
-        and (asker := triggers.get(complement.head.i)) is not None
-        and asker.event_type.category in {"REQUEST", "REJECT"}
+        token.i
+        for asker in result
+        if asker.form != "noun" and asker.event_type.category in HYPOTHETICAL_FRAMES
+        for clause in asked_clauses(asker.token, asker.event_type.category == "REQUEST")
+        for token in clause.subtree
     }
     # what one warns, votes or decides against doing ("cautioned X against supporting Y")
     requested |= {
@@ -173,6 +179,24 @@ def find_evaluations(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[Trigge
         elif words & cues.positive_evaluations:
             found.append(Trigger(token, lexicon.by_subtype("SUPPORT", "praise"), "verb"))
     return found
+
+
+#: the entity types of works and laws: "attacked the Patriot Act", "attacked the film"
+DISCOURSE_ENTITIES = frozenset({"WORK_OF_ART", "LAW"})
+
+
+def _figurative(verb: Token, event_type: EventType, lexicon: Lexicon) -> EventType:
+    """ "attacked the newspaper", "attacked Uganda's remarks": force aimed at words, a policy
+    or the press (each object a discourse noun, a work or a law) is criticism."""
+    if event_type.category != "ASSAULT":
+        return event_type
+    aimed = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+    if aimed and all(
+        o.lemma_.lower() in lexicon.cues.discourse_nouns or o.ent_type_ in DISCOURSE_ENTITIES
+        for o in aimed
+    ):
+        return lexicon.by_subtype("ACCUSE", "criticism")
+    return event_type
 
 
 #: tags of a finite verb in the indicative: "was", "is", "rejects"
@@ -235,12 +259,22 @@ def _raised_subject(verb: Token) -> list[Token]:
     return [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
 
 
-def _complement(token: Token) -> Token | None:
-    """The infinitive complement a verb is, or is coordinated in ("urged X to sit down and
-    settle": both)."""
-    while token.dep_ == "conj" and token.head != token:
-        token = token.head
-    return token if token.dep_ == "xcomp" else None
+def asked_clauses(verb: Token, request: bool = True) -> list[Token]:
+    """The clauses a verb of asking, refusing or threatening is about: its infinitive ("urged
+    X to sit down and settle": both, "refused to recognise"); for a request also its clause
+    with a subject of its own ("demanded that X withdraw", "called for X to lift")."""
+    clauses = [c for c in verb.children if c.dep_ == "xcomp"]
+    if request:
+        clauses += [
+            c
+            for c in verb.children
+            if c.dep_ == "ccomp"
+            or (
+                c.dep_ == "advcl"
+                and any(g.dep_ in {"aux", "mark"} and g.lower_ in {"to", "for"} for g in c.children)
+            )
+        ]
+    return clauses
 
 
 #: words that count or group what follows them ("moved tens of thousands of troops", "a series

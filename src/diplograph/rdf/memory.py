@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF
 
 from diplograph.errors import error
+from diplograph.rdf import index
 from diplograph.rdf.iris import graph_iri
 from diplograph.vocab import DGO, ONTOLOGY_IRI, ontology_path
 
@@ -31,13 +32,16 @@ FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
 }
 
 
-def open_store(graphs: Iterable[str | Path]) -> ox.Store:
+def open_store(graphs: Iterable[str | Path], *, indexed: bool = False) -> ox.Store:
     """Graph files (``.trig .nq .jsonld .ttl .nt .rdf``) and the ontology in a memory store.
 
     A file of triples goes into the named graph of the one article it describes
     (``graph/ID``), or, when it holds none or several, into a graph named after the file.
-    The ontology is the named graph ``https://w3id.org/diplograph/ontology``. The store is
-    writable (for SPARQL Update with a token); nothing is written back to the files.
+    The ontology is the named graph ``https://w3id.org/diplograph/ontology``. With ``indexed``
+    the index graph ``https://w3id.org/diplograph/index`` (``diplograph.rdf.index``) is made
+    from them (what a page of a bundled listing reads; it costs about as much as reading
+    the files again), and kept by later writes. The store is writable (for SPARQL Update
+    with a token); nothing is written back to the files.
 
     Raises:
         DiplographError: E001 (missing file), E008 (unknown suffix), E011 (unreadable RDF).
@@ -53,6 +57,8 @@ def open_store(graphs: Iterable[str | Path]) -> ox.Store:
         load_file(memory, Path(path))
     ontology = ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
     _add(memory, [q.triple for q in ontology], ox.NamedNode(ONTOLOGY_IRI))
+    if indexed:
+        index.rebuild(memory)
     return memory
 
 

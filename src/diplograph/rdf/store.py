@@ -59,7 +59,7 @@ import pyoxigraph as ox
 
 from diplograph.errors import DiplographError, error
 from diplograph.model import Extraction
-from diplograph.rdf import iris
+from diplograph.rdf import index, iris
 from diplograph.rdf.build import extraction_ntriples
 from diplograph.rdf.io import atomic_output
 from diplograph.vocab import ONTOLOGY_IRI, ontology_path
@@ -506,6 +506,7 @@ def bulk_write(store: ox.Store, path: Path, graphs: dict[ox.NamedNode, str]) -> 
         # measured alone (96 articles, batches of 20), too little to see in a whole build
         store.bulk_load(
             "".join(in_graph(name, text) for name, text in graphs.items())
+            + index.quads(batch_index(store, graphs))
             + "\n".join(graphs.values()),
             format=ox.RdfFormat.N_QUADS,
             lenient=True,  # made of N-Triples diplograph wrote and IRIs ``iris`` made
@@ -533,6 +534,7 @@ def finish_interrupted_load(store: ox.Store, path: Path) -> None:
         raise error("E024", path=path, detail=f"unreadable {PENDING}: {_detail(exc)}") from None
     for name in names:
         replace_graph(store, ox.NamedNode(name), None)
+    index.rebuild(store)  # the cut-short load may have written part of its graphs' index
     store.flush()
     journal.unlink()
 
@@ -562,10 +564,12 @@ def remove_articles(path: str | Path, doc_ids: Iterable[str]) -> int:
         for doc_id in doc_ids:
             if doc_id not in known:
                 raise _not_held(doc_id, path, held)
-        graphs = [str(ox.NamedNode(iris.graph_iri(doc_id))) for doc_id in doc_ids]
-        if graphs:
-            removal = " ;\n".join(_full_replacement(graph, None) for graph in graphs)
-            _update(store, removal, "the removal")
+        names = [ox.NamedNode(iris.graph_iri(doc_id)) for doc_id in doc_ids]
+        if names:
+            removal = [_full_replacement(str(name), None) for name in names]
+            if index.is_current(store):
+                removal.append(index.update(*index.delta(store, names)))
+            _update(store, " ;\n".join(part for part in removal if part), "the removal")
         return len(doc_ids)
 
     return with_writer(path, remove_all)
@@ -583,6 +587,8 @@ def open_for_writing(path: Path) -> ox.Store:
         try:
             _sync_ontology(store, path)
             finish_interrupted_load(store, path)
+            if not index.is_current(store):  # made by an older diplograph: made again
+                index.rebuild(store)
         except DiplographError as exc:
             problem = exc
         except OSError as exc:
@@ -596,13 +602,15 @@ def open_for_writing(path: Path) -> ox.Store:
 
 def _being_made(store: ox.Store) -> bool:
     """Whether a database without the marker is a store whose making was cut short: empty,
-    or holding the ontology graph alone (the marker is written after it); making it again
-    finishes it."""
-    names = list(store.named_graphs())
+    or holding the ontology graph alone (the marker is written after it), or beside it an
+    index graph of no article; making it again finishes it."""
+    names = set(store.named_graphs())
     if not names:
         return len(store) == 0
-    if names != [ONTOLOGY_GRAPH]:
+    if ONTOLOGY_GRAPH not in names or not names <= {ONTOLOGY_GRAPH, index.INDEX_GRAPH}:
         return False
+    if index.INDEX_GRAPH in names and index.held_index(store) != {index.version_triple()}:
+        return False  # an index of articles: not a store being made
     ontology = {quad.triple for quad in store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH)}
     merged = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
     return all(quad.triple in ontology for quad in merged)
@@ -708,9 +716,32 @@ def write_graph(store: ox.Store, name: ox.NamedNode, ntriples: str) -> None:
         replace_graph(store, name, ntriples)
         return
     try:
-        store.load(insertion(name, ntriples), format=ox.RdfFormat.N_QUADS, lenient=True)
+        text = insertion(name, ntriples) + index.quads(new_index(store, name, ntriples))
+        store.load(text, format=ox.RdfFormat.N_QUADS, lenient=True)
     except (RuntimeError, SyntaxError, ValueError) as exc:  # OSError passes as it is
         raise OSError(f"the load of {name} failed and was rolled back: {exc}") from exc
+
+
+def new_index(store: ox.Store, name: ox.NamedNode, ntriples: str) -> set[ox.Triple]:
+    """The index triples (``diplograph.rdf.index``) of the article graph ``name`` holding
+    ``ntriples``: none for the ontology's graph or the index's own, or when ``store`` keeps
+    no index (a memory store of graph files that no page asked for)."""
+    if name in (ONTOLOGY_GRAPH, index.INDEX_GRAPH) or not index.is_current(store):
+        return set()
+    return index.ntriples_index({name: ntriples})
+
+
+def batch_index(store: ox.Store, graphs: dict[ox.NamedNode, str]) -> set[ox.Triple]:
+    """``new_index`` of several new article graphs (name: N-Triples), made together."""
+    if not index.is_current(store):
+        return set()
+    return index.ntriples_index(
+        {
+            name: text
+            for name, text in graphs.items()
+            if name not in (ONTOLOGY_GRAPH, index.INDEX_GRAPH)
+        }
+    )
 
 
 def insertion(name: ox.NamedNode, ntriples: str) -> str:
@@ -741,6 +772,11 @@ def replace_graph(store: ox.Store, name: ox.NamedNode, ntriples: str | None) -> 
         OSError: the update failed (Oxigraph rolled it back).
     """
     update = replacement(store, name, ntriples)
+    indexing = ""
+    if index.is_current(store):
+        added = {name: new_index(store, name, ntriples)} if ntriples is not None else {}
+        indexing = index.update(*index.delta(store, [name], added))
+    update = " ;\n".join(part for part in (update, indexing) if part)
     if update:
         _update(store, update, f"the update of {name}")
 
@@ -843,9 +879,10 @@ def article_ids(store: ox.Store) -> list[str]:
 
 
 def article_graphs(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode]:
-    """Every named graph but the ontology's, sorted by name: the data the articles gave."""
+    """Every named graph but the ontology's and the index's, sorted by name: the data the
+    articles gave."""
     return sorted(
-        (name for name in store.named_graphs() if name != ONTOLOGY_GRAPH),
+        (name for name in store.named_graphs() if name not in (ONTOLOGY_GRAPH, index.INDEX_GRAPH)),
         key=lambda name: name.value,
     )
 
@@ -880,6 +917,8 @@ def _sync_ontology(store: ox.Store, path: Path) -> None:
     if marker.get("ontology") == digest and store.contains_named_graph(ONTOLOGY_GRAPH):
         return
     replace_graph(store, ONTOLOGY_GRAPH, text)
+    if store.contains_named_graph(index.INDEX_GRAPH):
+        index.rebuild(store)  # the index's rows read categories and notations from it
     # written last: it names what is stored
     _write_json(path / MARKER, {"format": FORMAT, "ontology": digest})
 

@@ -1,0 +1,552 @@
+"""The index graph: what the bundled listings read a page from instead of sorting the store.
+
+A store (and the memory store of graph files) keeps, beside its article graphs, the named
+graph ``https://w3id.org/diplograph/index`` (``INDEX_GRAPH``), in the ``dgx:`` namespace
+``https://w3id.org/diplograph/index#`` (docs/store.md). It is derived from the article graphs
+and the ontology alone: triple for triple the union, over every article graph G, of
+``graph_index(G)``; the store's merge (its default graph) leaves it out.
+
+Each listing (``timeline``, ``who-met-whom``, ``accusations``, ``posts``, and one per actor
+for ``actor``) orders its entries as the bundled queries do: by ``when`` (the date as text,
+newest first, "" for undated last), then ``tie`` (the first 15 hex digits of the MD5 of the
+entry's IRI, as the queries' ``SUBSTR(MD5(STR(?event)), 1, 15)``), then the actor's role.
+The index cuts that order into pieces an exact (subject) or (predicate, object) lookup reads:
+
+- a day node per listing and ``when``: ``?day dgx:list ?listing`` (an actor's listing is the
+  actor's IRI; the day node's name ends in the quoted ``when``: ``.../day/2024-04-13``);
+- sixteen buckets per day node, one per first hex digit of the tie (``.../day/2024-04-13/a``),
+  each holding its entries: ``?bucket dgx:entry "{...}"``, a JSON literal with the entry's
+  IRI, its role and its rows, as the listing's ``_page-NAME.rq`` reads them from the entry's
+  article graph and the ontology (computed when the article is written);
+- ``?actor dgx:name "kim jong-un"``: each skos:prefLabel and skos:altLabel in lower case,
+  which the actor query looks up instead of scanning every label;
+- ``<https://w3id.org/diplograph/index> dgx:version 1``: what a reader checks before it
+  trusts the graph (without it the named queries sort, as they always did).
+
+A page (``seek``) reads the listing's day nodes, then the next buckets, a few at a time,
+until it has one more entry than the page: its cost follows the page, not the store. Writers
+keep the graph exact in the transaction that writes the article (``delta``): what an article
+adds, and what its removal leaves unjustified (an entry or a name no other graph gives, a
+day node left without entries).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+import pyoxigraph as ox
+
+from diplograph.vocab import ONTOLOGY_IRI, ontology_path
+
+INDEX_IRI = "https://w3id.org/diplograph/index"
+INDEX_GRAPH = ox.NamedNode(INDEX_IRI)
+DGX = INDEX_IRI + "#"
+#: the layout written here; a graph of another version is rebuilt by the next writer
+VERSION = 1
+ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
+
+_DGO = ONTOLOGY_IRI + "#"
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_DATE = ox.NamedNode(_DGO + "date")
+_SOURCE = ox.NamedNode(_DGO + "source")
+_TARGET = ox.NamedNode(_DGO + "target")
+_CONSULT = ox.NamedNode(_DGO + "Consult")
+_ACCUSE = ox.NamedNode(_DGO + "Accuse")
+_MEMBERSHIP = ox.NamedNode("http://www.w3.org/ns/org#Membership")
+_POST_DATE = ox.NamedNode("http://purl.org/dc/terms/date")
+_LABELS = (
+    ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+    ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
+)
+#: the article predicates that make an entry or a name
+_KEYS = frozenset({_RDF_TYPE, _DATE, _SOURCE, _TARGET, _POST_DATE, *_LABELS})
+
+LIST = ox.NamedNode(DGX + "list")
+ENTRY = ox.NamedNode(DGX + "entry")
+NAME = ox.NamedNode(DGX + "name")
+VERSION_OF = ox.NamedNode(DGX + "version")
+#: a bucket per day node and first hex digit of the tie
+DIGITS = "0123456789abcdef"
+
+#: the listings of the bundled queries, by query name (``actor``'s are the actors)
+LISTINGS = {
+    name: ox.NamedNode(f"{INDEX_IRI}/{name}")
+    for name in ("timeline", "who-met-whom", "accusations", "posts")
+}
+_NOT_INDEXED = frozenset({INDEX_GRAPH, ONTOLOGY_GRAPH})
+
+
+def version_triple() -> ox.Triple:
+    return ox.Triple(INDEX_GRAPH, VERSION_OF, ox.Literal(str(VERSION)))
+
+
+def tie(node: ox.NamedNode) -> str:
+    """The order among entries of one ``when``: as SPARQL's ``SUBSTR(MD5(STR(?x)), 1, 15)``.
+
+    >>> tie(ox.NamedNode("https://w3id.org/diplograph/id/event/a/1"))
+    'dd01ff4ff4e7ee5'
+    """
+    return hashlib.md5(node.value.encode("utf-8")).hexdigest()[:15]
+
+
+def day_node(listing: ox.NamedNode, when: str) -> ox.NamedNode:
+    """The day node of ``listing`` for ``when``: its name ends in the quoted ``when``."""
+    if listing.value.startswith(INDEX_IRI + "/"):
+        base = listing.value
+    else:  # an actor's listing: its IRI, hashed into the index's own names
+        base = f"{INDEX_IRI}/actor/{hashlib.md5(listing.value.encode('utf-8')).hexdigest()}"
+    return ox.NamedNode(f"{base}/day/{quote(when, safe='')}")
+
+
+def when_of(day: ox.NamedNode) -> str:
+    """The ``when`` of a ``day_node``."""
+    return unquote(day.value.rsplit("/", 1)[1])
+
+
+def buckets_of(day: ox.NamedNode) -> list[ox.NamedNode]:
+    """The (possible) buckets of a day node, in order."""
+    return [ox.NamedNode(f"{day.value}/{digit}") for digit in DIGITS]
+
+
+@dataclass(frozen=True)
+class Key:
+    """Where an entry stands in its listing; ``actor`` is the actor's listing, or None."""
+
+    node: ox.NamedNode
+    when: str
+    role: str = ""
+    actor: ox.NamedNode | None = None
+    graph: ox.NamedNode | None = None  # the article graph that gives it
+
+
+def subject_keys(
+    subject, pairs: Iterable[tuple], graph: ox.NamedNode | None = None
+) -> tuple[dict[str, list[Key]], set[str]]:
+    """The entries (by listing name) and lower-case names that one subject's (predicate,
+    object) pairs in the article graph ``graph`` give."""
+    keys: dict[str, list[Key]] = {}
+    if not isinstance(subject, ox.NamedNode):
+        return keys, set()
+    types, dates, post_dates, names = set(), [], [], set()
+    roles: list[tuple[ox.NamedNode, str]] = []
+    for predicate, value in pairs:
+        if predicate == _RDF_TYPE:
+            types.add(value)
+        elif predicate == _DATE and isinstance(value, ox.Literal):
+            dates.append(value.value)
+        elif predicate == _POST_DATE and isinstance(value, ox.Literal):
+            post_dates.append(value.value)
+        elif predicate in _LABELS and isinstance(value, ox.Literal):
+            names.add(value.value.lower())
+        elif predicate == _SOURCE and isinstance(value, ox.NamedNode):
+            roles.append((value, "source"))
+        elif predicate == _TARGET and isinstance(value, ox.NamedNode):
+            roles.append((value, "target"))
+    whens = sorted(set(dates)) or [""]
+    if dates:
+        keys["timeline"] = [Key(subject, when, graph=graph) for when in sorted(set(dates))]
+    if _CONSULT in types:
+        keys["who-met-whom"] = [Key(subject, when, graph=graph) for when in whens]
+    if _ACCUSE in types:
+        keys["accusations"] = [Key(subject, when, graph=graph) for when in whens]
+    if _MEMBERSHIP in types:
+        posted = sorted(set(post_dates)) or [""]
+        keys["posts"] = [Key(subject, when, graph=graph) for when in posted]
+    if roles:
+        keys["actor"] = [
+            Key(subject, when, role, actor, graph)
+            for actor, role in sorted(set(roles))
+            for when in whens
+        ]
+    return keys, names
+
+
+def graph_index(triples: Iterable[ox.Triple], graph: ox.NamedNode | None = None) -> set[ox.Triple]:
+    """The index triples of one article graph's ``triples`` (``graph``: its name)."""
+    return graphs_index([(graph or ox.NamedNode(INDEX_IRI + "/scratch"), list(triples))])
+
+
+def graphs_index(graphs: list[tuple[ox.NamedNode, list[ox.Triple]]]) -> set[ox.Triple]:
+    """The union of ``graph_index`` over article graphs (name, triples), all made at once:
+    their rows read by one query a listing."""
+
+    def fill(scratch: ox.Store) -> None:
+        for graph, triples in graphs:
+            scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+
+    return _index(graphs, [graph for graph, _ in graphs], fill)
+
+
+def _index(graphs: Iterable[tuple[ox.NamedNode, Iterable[ox.Triple]]], names, fill) -> set:
+    """The index of article graphs: entries and names from the triples of ``graphs`` (those
+    of the predicates that make them suffice), rows from the graphs ``names`` that ``fill``
+    puts in a scratch store."""
+    keys: dict[str, list[Key]] = {}
+    out: set[ox.Triple] = set()
+    for graph, triples in graphs:
+        by_subject: dict = {}
+        for triple in triples:
+            if triple.predicate in _KEYS:
+                by_subject.setdefault(triple.subject, []).append((triple.predicate, triple.object))
+        for subject, pairs in by_subject.items():
+            found, labels = subject_keys(subject, pairs, graph)
+            for listing, entries in found.items():
+                keys.setdefault(listing, []).extend(entries)
+            out |= {ox.Triple(subject, NAME, ox.Literal(label)) for label in labels}
+    if keys:
+        out |= _entries_of(names, fill, keys)
+    return out
+
+
+def _entries_of(names, fill, keys: dict[str, list[Key]]) -> set[ox.Triple]:
+    """The day nodes and entries of ``keys``, their rows read by the listings' page queries
+    from each entry's article graph (with the ontology) in a scratch memory store."""
+    from diplograph.query import index_rows
+
+    scratch = _scratch()
+    try:
+        fill(scratch)
+        rows = {name: index_rows(scratch, name, entries) for name, entries in keys.items()}
+    finally:
+        for graph in names:
+            scratch.remove_graph(graph)
+    out: set[ox.Triple] = set()
+    for name, entries in keys.items():
+        for key in entries:
+            listing = key.actor if key.actor is not None else LISTINGS[name]
+            day = day_node(listing, key.when)
+            key_tie = tie(key.node)
+            record = [key.node.value, rows[name].get(key, [])]
+            body = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+            text = f"{key_tie} {key.role} {body}"  # tie and role first: read without JSON
+            bucket = ox.NamedNode(f"{day.value}/{key_tie[0]}")
+            out.add(ox.Triple(day, LIST, listing))
+            out.add(ox.Triple(bucket, ENTRY, ox.Literal(text)))
+    return out
+
+
+_local = threading.local()
+
+
+def _scratch() -> ox.Store:
+    """This thread's memory store holding the ontology graph, for ``_entries_of``."""
+    store = getattr(_local, "store", None)
+    if store is None:
+        store = ox.Store()
+        ontology = ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
+        store.bulk_extend(
+            ox.Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH) for q in ontology
+        )
+        _local.store = store
+    return store
+
+
+def ntriples_index(graphs: dict[ox.NamedNode, str]) -> set[ox.Triple]:
+    """``graphs_index`` of articles' N-Triples (graph name: N-Triples). Only the lines of
+    the predicates that make entries and names are parsed in Python; Oxigraph loads the
+    rest for the rows itself."""
+    wanted = tuple(str(predicate) for predicate in _KEYS)
+
+    def keyed(text: str) -> list[ox.Triple]:
+        lines = "".join(line + "\n" for line in text.splitlines() if _any_in(line, wanted))
+        return [q.triple for q in ox.parse(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+
+    def fill(scratch: ox.Store) -> None:
+        quads = "".join(_in_graph(graph, text) for graph, text in graphs.items())
+        scratch.load(quads, format=ox.RdfFormat.N_QUADS, lenient=True)
+
+    return _index(((g, keyed(text)) for g, text in graphs.items()), list(graphs), fill)
+
+
+def _any_in(line: str, wanted: tuple[str, ...]) -> bool:
+    return any(predicate in line for predicate in wanted)
+
+
+def _in_graph(graph: ox.NamedNode, ntriples: str) -> str:
+    """N-Triples lines as N-Quads in ``graph``."""
+    tail = f" {graph} .\n"
+    return "".join(
+        line[: line.rindex(".")].rstrip() + tail for line in ntriples.splitlines() if line.strip()
+    )
+
+
+def stored_index(store: ox.Store, graph: ox.NamedNode) -> set[ox.Triple]:
+    """``graph_index`` of the graph ``graph`` as ``store`` holds it."""
+    return stored_indexes(store, [graph])
+
+
+def stored_indexes(store: ox.Store, graphs: Iterable[ox.NamedNode]) -> set[ox.Triple]:
+    """``graphs_index`` of the graphs ``graphs`` as ``store`` holds them."""
+    return graphs_index(
+        [
+            (graph, [q.triple for q in store.quads_for_pattern(None, None, None, graph)])
+            for graph in graphs
+            if graph not in _NOT_INDEXED
+        ]
+    )
+
+
+def index_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    """The graphs of ``store`` the index is made of: every named graph but the ontology's and
+    the index's own."""
+    return [
+        graph
+        for graph in store.named_graphs()
+        if isinstance(graph, ox.NamedNode) and graph not in _NOT_INDEXED
+    ]
+
+
+def full_index(store: ox.Store) -> set[ox.Triple]:
+    """The index of every article graph of ``store``, made from scratch (with its version)."""
+    out = {version_triple()}
+    graphs = index_graphs(store)
+    for start in range(0, len(graphs), BATCH):
+        out |= stored_indexes(store, graphs[start : start + BATCH])
+    return out
+
+
+def held_index(store: ox.Store) -> set[ox.Triple]:
+    """The triples of ``store``'s index graph."""
+    return {quad.triple for quad in store.quads_for_pattern(None, None, None, INDEX_GRAPH)}
+
+
+def is_current(store: ox.Store) -> bool:
+    """Whether ``store`` holds an index graph of this version (readers may seek in it)."""
+    triple = version_triple()
+    return ox.Quad(triple.subject, triple.predicate, triple.object, INDEX_GRAPH) in store
+
+
+def rebuild(store: ox.Store) -> int:
+    """Make ``store``'s index graph again from its article graphs (for a store written by an
+    older diplograph, or loaded around the writer); returns how many triples it wrote (a
+    day node two batches give counted twice). Not one transaction:
+    the version triple goes in last, so a reader never trusts a half-made index."""
+    store.update(f"DROP SILENT GRAPH {INDEX_GRAPH}")
+    size, pending = 1, []
+    graphs = index_graphs(store)
+    for start in range(0, len(graphs), BATCH):
+        pending.extend(stored_indexes(store, graphs[start : start + BATCH]))
+        if len(pending) >= REBUILD_CHUNK:
+            size += _bulk_add(store, pending)
+            pending = []
+    size += _bulk_add(store, pending)
+    version = version_triple()
+    store.add(ox.Quad(version.subject, version.predicate, version.object, INDEX_GRAPH))
+    return size
+
+
+#: article graphs whose index is made together (one query a listing for all of them)
+BATCH = 20
+#: index triples gathered before each bulk load of ``rebuild`` (each load writes files)
+REBUILD_CHUNK = 200_000
+
+
+def _bulk_add(store: ox.Store, triples: list[ox.Triple]) -> int:
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, INDEX_GRAPH) for t in triples)
+    return len(triples)
+
+
+def quads(triples: Iterable[ox.Triple]) -> str:
+    """Index triples as N-Quads in the index graph."""
+    return "".join(f"{t} {INDEX_GRAPH} .\n" for t in triples)
+
+
+def _origin(triple: ox.Triple) -> ox.NamedNode:
+    """The article subject an entry or a name comes from."""
+    if triple.predicate == ENTRY:
+        return ox.NamedNode(entry_record(triple.object.value)[0])
+    return triple.subject
+
+
+def entry_record(text: str) -> list:
+    """The [IRI, rows] of an entry literal (``"TIE ROLE [IRI, rows]"``)."""
+    return json.loads(text.split(" ", 2)[2])
+
+
+def delta(
+    store: ox.Store,
+    removed: Iterable[ox.NamedNode],
+    added: dict[ox.NamedNode, set[ox.Triple]] | None = None,
+) -> tuple[set[ox.Triple], set[ox.Triple]]:
+    """What the index graph of ``store`` loses and gains when the article graphs ``removed``
+    go and ``added`` (graph: its ``graph_index``) come in their place: (to delete, to add).
+
+    An entry or a name is kept while another graph still gives it (read again from each
+    other graph that says anything of its subject); a day node goes when none of its
+    buckets keeps an entry.
+    """
+    removed = [graph for graph in removed if graph not in _NOT_INDEXED]
+    added = {g: triples for g, triples in (added or {}).items() if g not in _NOT_INDEXED}
+    old = stored_indexes(store, [g for g in removed if store.contains_named_graph(g)])
+    new: set[ox.Triple] = set().union(*added.values()) if added else set()
+    gone = old - new
+    if not gone:
+        return set(), new - old
+    skipped = _NOT_INDEXED | set(removed) | set(added)
+
+    def elsewhere(subject, predicate=None) -> Iterator[ox.Quad]:
+        for quad in store.quads_for_pattern(subject, predicate, None, None):
+            if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name not in skipped:
+                yield quad
+
+    kept: set[ox.Triple] = set()
+    others: set = set()
+    for triple in gone:
+        if triple.predicate == NAME:  # a name many articles give: their labels decide
+            if any(
+                isinstance(quad.object, ox.Literal)
+                and quad.object.value.lower() == triple.object.value
+                for predicate in _LABELS
+                for quad in elsewhere(triple.subject, predicate)
+            ):
+                kept.add(triple)
+        elif triple.predicate == ENTRY:  # rare: an entry's subject in another graph too
+            others |= {quad.graph_name for quad in elsewhere(_origin(triple))}
+    kept |= stored_indexes(store, sorted(others, key=str))
+    deleted = {t for t in gone if t.predicate != LIST and t not in kept}
+    entered = {t.subject for t in new | kept if t.predicate == ENTRY}
+    for day_triple in (t for t in gone if t.predicate == LIST and t not in kept):
+        buckets = buckets_of(day_triple.subject)
+        if not any(_holds(store, bucket, deleted, entered) for bucket in buckets):
+            deleted.add(day_triple)
+    return deleted, new - old
+
+
+def _holds(store: ox.Store, bucket: ox.NamedNode, deleted: set, entered: set) -> bool:
+    """Whether ``bucket`` keeps an entry once ``deleted`` goes (``entered``: the buckets that
+    the added graphs, or others, give entries)."""
+    if bucket in entered:
+        return True
+    return any(
+        quad.triple not in deleted
+        for quad in store.quads_for_pattern(bucket, ENTRY, None, INDEX_GRAPH)
+    )
+
+
+def update(deleted: set[ox.Triple], added: set[ox.Triple]) -> str:
+    """The SPARQL Update operations that apply a ``delta`` ("" when there is none)."""
+    operations = []
+    if deleted:
+        lines = "\n".join(f"{t} ." for t in sorted(deleted, key=str))
+        operations.append(f"DELETE DATA {{ GRAPH {INDEX_GRAPH} {{\n{lines}\n}} }}")
+    if added:
+        lines = "\n".join(f"{t} ." for t in sorted(added, key=str))
+        operations.append(f"INSERT DATA {{ GRAPH {INDEX_GRAPH} {{\n{lines}\n}} }}")
+    return " ;\n".join(operations)
+
+
+# --- reading: a page of a listing ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a listing as a page reads it: its place (``sort``, ascending in the
+    listing's order), date text, tie, role, and its literal (``entry_record``)."""
+
+    sort: tuple
+    when: str
+    tie: str
+    role: str
+    text: str
+
+    @property
+    def key(self) -> str:
+        """The key a user passes to ``--after`` for the rows after this one."""
+        return f"{self.when}~{self.tie}" + (f"~{self.role}" if self.role else "")
+
+    @property
+    def rows(self) -> list:
+        """The entry's rows: lists of cells (``diplograph.query.index_rows``)."""
+        return entry_record(self.text)[1]
+
+
+def sort_key(when: str, tie_: str, role: str) -> tuple:
+    """Ascending in the listing's order: ``when`` descending ("" last), then tie, role."""
+    return ((*(-ord(c) for c in when), 1), tie_, role)
+
+
+_IN = f"GRAPH {INDEX_GRAPH}"
+
+
+def _rows(store: ox.Store, text: str, texts: list[str] | None) -> Iterator:
+    if texts is not None:
+        texts.append(text)
+    return iter(store.query(text))
+
+
+def seek(
+    store: ox.Store,
+    listings: list[ox.NamedNode],
+    after: tuple[str, str, str] | None,
+    count: int,
+    texts: list[str] | None = None,
+) -> list[Entry]:
+    """The first ``count`` entries of ``listings`` (merged) after the key ``after``
+    ((when, tie, role); None: from the start), in the listing's order; the query texts run
+    are appended to ``texts`` when given.
+
+    Two kinds of exact lookups: the listings' day nodes (one query), then the entries of the
+    next buckets in order (4 buckets first, then as many as the entries still wanted need at
+    the rate seen, at most 64), until ``count`` entries are found: a page reads about its own rows.
+    """
+    if not listings or count < 1:
+        return []
+    values = " ".join(str(listing) for listing in listings)
+    text = f"SELECT ?d WHERE {{ VALUES ?l {{ {values} }} {_IN} {{ ?d {LIST} ?l }} }}"
+    days: dict[str, list[ox.NamedNode]] = {}
+    for (day,) in _rows(store, text, texts):
+        days.setdefault(when_of(day), []).append(day)
+    inverted = {when: sort_key(when, "", "")[0] for when in days}
+    bound = sort_key(*after) if after is not None else None
+    # every possible bucket, in the listing's order: by when (newest first), then digit
+    queue = [
+        (when, inverted[when], digit, day)
+        for when in sorted(days, key=inverted.__getitem__)
+        if bound is None or inverted[when] >= bound[0]
+        for digit in DIGITS
+        if bound is None or inverted[when] > bound[0] or digit >= after[1][:1]
+        for day in days[when]
+    ]
+    found: list[Entry] = []
+    step, start, read = 4, 0, 0
+    while start < len(queue) and len(found) < count:
+        batch = queue[start : start + step]
+        start += len(batch)
+        entries = sorted(_entries(store, batch, texts), key=lambda e: e.sort)
+        read += len(entries)
+        if after is not None:
+            entries = [e for e in entries if e.sort > bound]
+        found.extend(entries)
+        # as many buckets next as the entries still wanted need, at the rate seen so far
+        rate = max(read / start, 0.25)
+        step = min(max(math.ceil((count - len(found)) / rate), 1), 64)
+    return found[:count]
+
+
+def _entries(store: ox.Store, batch: list[tuple], texts: list[str] | None) -> list[Entry]:
+    """The entries of the buckets ``batch`` ((when, inverted when, digit, day node) each)."""
+    where = {
+        ox.NamedNode(f"{day.value}/{digit}"): (when, inverted)
+        for when, inverted, digit, day in batch
+    }
+    values = " ".join(str(bucket) for bucket in where)
+    text = f"SELECT ?b ?e WHERE {{ VALUES ?b {{ {values} }} {_IN} {{ ?b {ENTRY} ?e }} }}"
+    out = []
+    for bucket, literal in _rows(store, text, texts):
+        when, inverted = where[bucket]
+        value = literal.value
+        key, role, _ = value.split(" ", 2)
+        out.append(Entry((inverted, key, role), when, key, role, value))
+    return out
+
+
+def actors_named(store: ox.Store, name: str, texts: list[str] | None = None) -> list[ox.NamedNode]:
+    """The actors one of whose labels is ``name`` in any case (``dgx:name``)."""
+    text = f"SELECT DISTINCT ?a WHERE {{ {_IN} {{ ?a {NAME} {ox.Literal(name.lower())} }} }}"
+    return sorted((row[0] for row in _rows(store, text, texts)), key=lambda node: node.value)

@@ -20,8 +20,10 @@ from spacy.vocab import Vocab
 from diplograph.errors import DiplographError
 from diplograph.model import Event, Evidence
 from diplograph.nlp.classify import (
+    SWITCH,
     TABLE_CUT,
     EventClassifier,
+    applied,
     candidate_features,
     classify_events,
     load_classifier,
@@ -104,6 +106,19 @@ def test_confidence_puts_the_threshold_on_the_table_cut_and_keeps_order():
     assert values == sorted(values) and values[0] >= 0.05 and values[-1] <= 0.95
 
 
+def test_confidence_only_vetoes_what_the_rules_keep():
+    model = EventClassifier(weights={}, threshold=0.4, synthetic={}, version="t")
+    assert model.confidence(0.9, rules=0.15) == 0.15  # the rules cut it: it stays cut
+    assert model.confidence(0.1, rules=0.7) < TABLE_CUT <= model.confidence(0.9, rules=0.7)
+
+
+def test_the_build_applies_the_classifier_only_when_switched_on(monkeypatch):
+    monkeypatch.delenv(SWITCH, raising=False)
+    assert not applied()
+    monkeypatch.setenv(SWITCH, "1")
+    assert applied()
+
+
 def test_classify_events_replaces_only_the_confidence():
     doc = _doc()
     event = _event(doc)
@@ -170,21 +185,24 @@ def test_synthetic_associations_tie_a_word_to_the_label_of_its_stories(tmp_path)
 
 
 @pytest.mark.model
-def test_the_classifier_sets_confidence_in_read_doc(nlp):
+def test_the_classifier_sets_confidence_in_read_doc(nlp, monkeypatch):
     from diplograph.model import Article
     from diplograph.nlp.extract import read_doc
 
     text = "Sweden accused Norway on Tuesday of violating the fishing treaty."
     doc = nlp(text)
     ruled = read_doc(doc, Article("t", text, "t"), classify=False)
-    trained = read_doc(doc, Article("t", text, "t")).events
+    trained = read_doc(doc, Article("t", text, "t"), classify=True).events
+    monkeypatch.delenv(SWITCH, raising=False)
+    assert read_doc(doc, Article("t", text, "t")).events == ruled.events  # off by default
     events = list(ruled.events)
     assert [e.category for e in events] == [e.category for e in trained] and trained
     model = load_classifier()
     kinds = {actor.key: actor.kind for actor in ruled.actors}
     assert [e.confidence for e in trained] == [
         model.confidence(
-            model.probability(candidate_features(doc, e, events[:i], kinds, model.synthetic))
+            model.probability(candidate_features(doc, e, events[:i], kinds, model.synthetic)),
+            e.confidence,
         )
         for i, e in enumerate(events)
     ]

@@ -12,7 +12,7 @@ from diplograph.gazetteer import Gazetteer
 from diplograph.model import Article, Extraction, Post
 from diplograph.nlp.actors import ActorTable
 from diplograph.nlp.chrome import mask_chrome
-from diplograph.nlp.classify import EventClassifier, classify_events, load_classifier
+from diplograph.nlp.classify import EventClassifier, applied, classify_events, load_classifier
 from diplograph.nlp.events import EventReader
 from diplograph.nlp.lexicon import Lexicon, load_lexicon
 from diplograph.nlp.posts import find_posts, resolve_posts
@@ -25,11 +25,14 @@ def read_doc(
     gazetteer: Gazetteer | None = None,
     classifier: EventClassifier | None = None,
     *,
-    classify: bool = True,
+    classify: bool | None = None,
 ) -> Extraction:
-    """Everything diplograph reads from one parsed article; with ``classify`` (the default)
-    the trained event classifier (the shipped one unless given) sets each event's confidence,
-    without it the rules' confidence stays (what the classifier is trained on)."""
+    """Everything diplograph reads from one parsed article. With ``classify`` (by default
+    ``DIPLOGRAPH_EVENT_CLASSIFIER=1``, off) the trained event classifier (the shipped
+    one unless given) vetoes candidates the rules keep; without it the rules' confidence
+    stays (what the classifier is trained on)."""
+    if classify is None:
+        classify = applied()
     lexicon = lexicon or load_lexicon()
     gazetteer = gazetteer or Gazetteer.load()
     table = ActorTable(doc, gazetteer, lexicon.cues, article.source, article.text)
@@ -105,7 +108,7 @@ def extract_articles(
     """Parse a stream of articles with one ``nlp.pipe`` call and read each doc in order."""
     lexicon = load_lexicon()
     gazetteer = Gazetteer.load()
-    classifier = load_classifier()
+    classifier = load_classifier() if applied() else None
     stream = ((mask_chrome(article.text), article) for article in _within(articles, nlp))
     for doc, article in nlp.pipe(
         stream, as_tuples=True, batch_size=batch_size, n_process=n_process

@@ -17,7 +17,8 @@ scorer's lenient matching (``../shared/eval/score.py``: same type, a named side 
 pairs one-to-one, best first) pairs it with a gold event, else wrong. A feature kept must
 occur in at least two articles. The L2 strength and the decision threshold are chosen by
 five-fold cross-validation over articles (micro F1 of the candidates kept, against all gold
-events of the held-out articles); the model is then fitted on all of them by Newton's method
+events of the held-out articles; a candidate is kept when the rules keep it, confidence 0.25
+or more, and the model does not veto it); the model is then fitted on all of them by Newton's method
 (a unique optimum, so the rounded weights do not depend on the path to it).
 
     python -m diplograph.resources.train_classifier [--check]
@@ -49,7 +50,7 @@ ROOT = HERE.parents[2]
 SHARED = ROOT.parent / "shared"
 QUALITY = ROOT / "benchmarks" / "quality"
 SYNTHETIC = SHARED / "reference" / "ngec" / "synthetic_events.csv.zip"
-VERSION = "1"
+VERSION = "2"
 CATEGORIES = (
     *("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST"),
     *("ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"),
@@ -238,12 +239,14 @@ def _f1(kept: np.ndarray, y: np.ndarray, gold: int) -> float:
 
 def cross_validate(rows: list, golds: dict[str, int]) -> dict:
     """Held-out probabilities for each L2 strength over five folds of articles, the best
-    strength and threshold by micro F1, and the rules' own F1 (their 0.25 cut) beside it."""
+    strength and threshold by micro F1 of the candidates the rules keep (their 0.25 cut)
+    and the model does not veto, and the rules' own figures beside them."""
     docs = sorted(golds)
     fold_of = {doc: i % FOLDS for i, doc in enumerate(docs)}
     folds = np.array([fold_of[doc] for doc, _, _ in rows])
     y = np.array([label for _, _, label in rows], dtype=float)
     gold = sum(golds.values())
+    rules = np.array([features["rules"] >= math.log(0.25 / 0.75) for _, features, _ in rows])
     results = {}
     for strength in STRENGTHS:
         held = np.zeros(len(rows))
@@ -253,14 +256,19 @@ def cross_validate(rows: list, golds: dict[str, int]) -> dict:
             w = fit(_matrix(train, names), y[folds != k], strength, names.index("bias"))
             held[folds == k] = 1 / (1 + np.exp(-_matrix(rows, names)[folds == k] @ w))
         for t in THRESHOLDS:
-            results[strength, t] = _f1(held >= t, y, gold)
-    (strength, threshold), best = max(results.items(), key=lambda kv: (round(kv[1], 6), kv[0]))
-    rules = np.array([features["rules"] >= math.log(0.25 / 0.75) for _, features, _ in rows])
+            kept = rules & (held >= t)
+            results[strength, t] = (_f1(kept, y, gold), float(y[kept].sum()), int(kept.sum()))
+    (strength, threshold), (best, right, kept) = max(
+        results.items(), key=lambda kv: (round(kv[1][0], 6), kv[0])
+    )
     return {
         "strength": strength,
         "threshold": threshold,
         "cv_f1": round(best, 4),
+        "cv_precision": round(right / kept, 4) if kept else 0.0,
+        "vetoed": int(rules.sum()) - kept,
         "rules_f1": round(_f1(rules, y, gold), 4),
+        "rules_precision": round(float(y[rules].mean()), 4) if rules.any() else 0.0,
         "candidates": len(rows),
         "right": int(y.sum()),
         "gold_events": gold,
@@ -307,8 +315,9 @@ def main(argv: list[str] | None = None) -> int:
     cv = built["cross_validation"]
     print(
         f"{OUTPUT}: {len(built['weights'])} weights, threshold {built['threshold']}, "
-        f"cross-validated F1 {cv['cv_f1']} (rules {cv['rules_f1']}) over {cv['candidates']} "
-        f"candidates of {cv['articles']} articles"
+        f"cross-validated F1 {cv['cv_f1']} P {cv['cv_precision']} (rules {cv['rules_f1']} / "
+        f"{cv['rules_precision']}), {cv['vetoed']} vetoed of {cv['candidates']} candidates "
+        f"of {cv['articles']} articles"
     )
     return 0
 

@@ -140,6 +140,10 @@ class Errors:
         "previous page printed ({form}, e.g. 2024-04-13~0a1b2c3d4e5f607)"
     )
     E053 = "--after pages {what}; {detail}"
+    E054 = (
+        "{path}: not an event classifier model ({reason}); regenerate it with "
+        "`python -m diplograph.resources.train_classifier`"
+    )
 
 
 def error(code: str, **values: object) -> DiplographError:

@@ -12,6 +12,7 @@ from diplograph.gazetteer import Gazetteer
 from diplograph.model import Article, Event, Extraction, Post
 from diplograph.nlp.actors import ActorTable
 from diplograph.nlp.chrome import mask_chrome
+from diplograph.nlp.classify import EventClassifier, applied, classify_events, load_classifier
 from diplograph.nlp.events import EventReader
 from diplograph.nlp.lexicon import Lexicon, load_lexicon
 from diplograph.nlp.posts import find_posts, resolve_posts
@@ -22,8 +23,16 @@ def read_doc(
     article: Article,
     lexicon: Lexicon | None = None,
     gazetteer: Gazetteer | None = None,
+    classifier: EventClassifier | None = None,
+    *,
+    classify: bool | None = None,
 ) -> Extraction:
-    """Everything diplograph reads from one parsed article."""
+    """Everything diplograph reads from one parsed article. With ``classify`` (by default
+    ``DIPLOGRAPH_EVENT_CLASSIFIER=1``, off) the trained event classifier (the shipped
+    one unless given) vetoes candidates the rules keep; without it the rules' confidence
+    stays (what the classifier is trained on)."""
+    if classify is None:
+        classify = applied()
     lexicon = lexicon or load_lexicon()
     gazetteer = gazetteer or Gazetteer.load()
     table = ActorTable(doc, gazetteer, lexicon.cues, article.source, article.text)
@@ -32,6 +41,9 @@ def read_doc(
     _states_from_dictionary(table, gazetteer, told, article)  # then what is known of them
     reader = EventReader(doc, table, lexicon, article)
     events = reader.events()
+    if classify:
+        kinds = {key: record.kind for key, record in table.records.items()}
+        events = classify_events(doc, events, kinds, classifier or load_classifier())
     _states_from_lead(table, told, events)  # what is only likely, once events are read
     posts = resolve_posts(told, table)
     wanted = (
@@ -125,8 +137,9 @@ def extract_articles(
     """Parse a stream of articles with one ``nlp.pipe`` call and read each doc in order."""
     lexicon = load_lexicon()
     gazetteer = Gazetteer.load()
+    classifier = load_classifier() if applied() else None
     stream = ((mask_chrome(article.text), article) for article in _within(articles, nlp))
     for doc, article in nlp.pipe(
         stream, as_tuples=True, batch_size=batch_size, n_process=n_process
     ):
-        yield read_doc(doc, article, lexicon, gazetteer)
+        yield read_doc(doc, article, lexicon, gazetteer, classifier)

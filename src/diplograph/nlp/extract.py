@@ -86,8 +86,8 @@ def _states_from_dictionary(
 
 def _states_from_lead(table: ActorTable, told: list[Post], events: list[Event]) -> None:
     """A person still of no state (no title, no dictionary entry) is of the state the
-    article names first, the one its lead is about ("Duch Piseth, the journalist's lawyer"
-    in a story that opens on Cambodia), unless they act on or with that state itself ("X
+    article names first, the one its lead is about (a lawyer named only by a role in a
+    story that opens on one country), unless they act on or with that state itself ("X
     imposed tariffs on Colombia": X is not Colombian) or hold a post in a body. Read after
     the events, so that what is only likely never steers who did what."""
     first = min(

@@ -87,9 +87,10 @@ def _states_from_dictionary(
 def _states_from_lead(table: ActorTable, told: list[Post], events: list[Event]) -> None:
     """A person still of no state (no title, no dictionary entry) is of the state the
     article names first, the one its lead is about (a lawyer named only by a role in a
-    story that opens on one country), unless they act on or with that state itself ("X
-    imposed tariffs on Colombia": X is not Colombian) or hold a post in a body. Read after
-    the events, so that what is only likely never steers who did what."""
+    story that opens on one country), unless they act on or with that state or one of its
+    people ("X imposed tariffs on Colombia", "X met Colombia's foreign minister": X is not
+    Colombian) or hold a post in a body. Read after the events, so that what is only
+    likely never steers who did what."""
     first = min(
         (m for m in table.mentions if m.kind == "State" and table.records[m.key].state),
         key=lambda m: m.start,
@@ -102,7 +103,10 @@ def _states_from_lead(table: ActorTable, told: list[Post], events: list[Event]) 
         key
         for event in events
         for one, other in ((event.source, event.target), (event.target, event.source))
-        if lead.key in other
+        if any(
+            k == lead.key or getattr(table.records.get(k), "state", None) == lead.state
+            for k in other
+        )
         for key in one
     }
     in_bodies = {post.person for post in told if post.organization}

@@ -27,6 +27,7 @@ from diplograph.nlp.triggers import (
     Trigger,
     asked_clauses,
     find_told,
+    is_infinitive,
     noun_event_type,
     trigger_lemma,
 )
@@ -1052,11 +1053,7 @@ class EventReader:
             for child in token.children:
                 if child.dep_ == "aux" and child.lower_ in cues.future_auxiliaries:
                     return "expected", None
-            if (
-                token.dep_ == "ROOT"
-                and token.tag_ == "VB"
-                and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
-            ):
+            if token.dep_ == "ROOT" and is_infinitive(token):
                 return "expected", None  # a headline's "Mexico to deploy troops"
             if token != trigger.token and _lemmas(token) & cues.future_verbs:
                 if trigger.token in token.subtree and any(

@@ -376,12 +376,13 @@ def _asking_words(noun: Token) -> list[str]:
     to the authorities to drop the charges")."""
     words = [c.lower_ for c in asked_by_noun(noun) if c.dep_ == "prep"]
     words += [c.lower_ for c in noun.children if c.dep_ == "prep" and c.i > noun.i]
-    if any(_infinitive(c) for c in noun.children if c.dep_ in {"acl", "relcl"}):
+    if any(is_infinitive(c) for c in noun.children if c.dep_ in {"acl", "relcl"}):
         words.append("for")
     return words
 
 
-def _infinitive(verb: Token) -> bool:
+def is_infinitive(verb: Token) -> bool:
+    """Whether a verb is a to-infinitive ("to attend")."""
     return verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
@@ -401,5 +402,5 @@ def asked_by_noun(noun: Token) -> list[Token]:
         c
         for c in children
         if (c.dep_ == "prep" and c.lower_ in ASKED_PREPOSITIONS and c.i > noun.i)
-        or (c.dep_ in {"acl", "relcl"} and _infinitive(c))
+        or (c.dep_ in {"acl", "relcl"} and is_infinitive(c))
     ]

@@ -43,6 +43,7 @@ import hashlib
 import json
 import math
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -285,13 +286,14 @@ def tally(category: ox.Literal, count: int) -> set[ox.Triple]:
     }
 
 
+def _counted(triples: Iterable[ox.Triple]) -> Counter:
+    """How many ``dgx:category`` triples of each category are among ``triples``."""
+    return Counter(t.object for t in triples if t.predicate == CATEGORY)
+
+
 def tallies(triples: Iterable[ox.Triple]) -> set[ox.Triple]:
     """The tallies of the ``dgx:category`` triples among ``triples`` (a set: each once)."""
-    counts: dict[ox.Literal, int] = {}
-    for triple in triples:
-        if triple.predicate == CATEGORY:
-            counts[triple.object] = counts.get(triple.object, 0) + 1
-    return set().union(*(tally(category, n) for category, n in counts.items()))
+    return set().union(*(tally(category, n) for category, n in _counted(triples).items()))
 
 
 def tally_delta(
@@ -300,15 +302,9 @@ def tally_delta(
     """The tally triples the index graph of ``store`` loses and gains when ``deleted`` (held)
     go and ``added`` come: one event less for each ``dgx:category`` triple deleted, one more
     for each added that the graph does not hold yet (read before the write)."""
-    change: dict[ox.Literal, int] = {}
-    for triple in deleted:
-        if triple.predicate == CATEGORY:
-            change[triple.object] = change.get(triple.object, 0) - 1
-    for triple in added:
-        if triple.predicate == CATEGORY:
-            quad = ox.Quad(triple.subject, triple.predicate, triple.object, INDEX_GRAPH)
-            if quad not in store:
-                change[triple.object] = change.get(triple.object, 0) + 1
+    categorised = (t for t in added if t.predicate == CATEGORY)
+    change = _counted(t for t in categorised if ox.Quad(*t, INDEX_GRAPH) not in store)
+    change.subtract(_counted(deleted))
     gone: set[ox.Triple] = set()
     came: set[ox.Triple] = set()
     for category, step in change.items():

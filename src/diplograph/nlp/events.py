@@ -56,12 +56,14 @@ LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "off", "outside", "on"})
 
 
 #: how often an event read this way was right on the hand-annotated development corpus
-#: (trigger kind, source named, target named), rounded; see the closing note of issue 3
+#: (trigger kind, source named, target named), rounded; see the closing note of issue 3. An
+#: event noun with no doer ("sanctions against X enjoy support") was right 2 times in 13 on
+#: the VOA tune half: it falls below the events table's cut, as a doerless verb does
 CONFIDENCE = {
     ("verb", True, True): 0.7,
     ("noun", True, True): 0.55,
     ("verb", True, False): 0.5,
-    ("noun", False, True): 0.5,
+    ("noun", False, True): 0.2,
     ("verb", False, True): 0.2,
     ("noun", True, False): 0.2,
 }
@@ -71,6 +73,11 @@ CONFIDENCE = {
 #: PETRARCH itself codes an event only between two actors
 DICTIONARY_PENALTY = 0.3
 
+#: categories whose verbs the CAMEO dictionary codes by their object ("support" a plan, an
+#: actor, an event): another object is no act of the category (``_promises_a_thing``); on
+#: the VOA check half this held for these and not for REJECT, ASSAULT or COOPERATE (and a
+#: consultation is about any topic: "discussed the border with Uganda")
+OBJECT_CODED_CATEGORIES = frozenset({"AGREE", "SUPPORT"})
 #: categories where what is given or returned goes to someone: the recipient is the target
 TRANSFER_CATEGORIES = frozenset({"AID", "RETREAT", "CONCEDE"})
 #: acts done where their parties gather (a meeting, a signing): the lead of a datelined
@@ -1173,13 +1180,14 @@ class EventReader:
         )
 
     def _promises_a_thing(self, trigger: Trigger) -> bool:
-        """ "offered no evidence", "approved a law", "it offered new hope": a verb the CAMEO
-        dictionary codes by its object promises or accepts only what it lists (aid, talks, a
-        plan), an event or an actor; any other object is no agreement."""
+        """ "offered no evidence", "backed the bridge": a verb the CAMEO
+        dictionary codes by its object (in ``OBJECT_CODED_CATEGORIES``) promises or backs
+        only what it lists (aid, talks, a plan), an event or an actor; any other
+        object is no agreement or support."""
         token = trigger.token
-        if trigger.event_type.category != "AGREE" or trigger.form != "verb":
+        if trigger.event_type.category not in OBJECT_CODED_CATEGORIES or trigger.form != "verb":
             return False
-        objects = self.lexicon.coded_by_object(trigger_lemma(token), "AGREE")
+        objects = self.lexicon.coded_by_object(trigger_lemma(token), trigger.event_type.category)
         obj = next((c for c in token.children if c.dep_ == "dobj"), None)
         if objects is None or obj is None or obj.pos_ == "PRON":
             return False

@@ -51,6 +51,10 @@ _HEADING_TAIL = re.compile(r"\s+[\u2014\u2013|-]\s.*$|\s*\|.*$")
 COMMENTARY_LINKS = frozenset({"appos", "compound", "attr", "relcl", "pobj", "prep", "amod", "conj"})
 #: the conjunctions of a condition ("will retaliate if attacked")
 CONDITIONS = frozenset({"if", "unless"})
+#: modals of what ought to or may happen ("must quit intimidating", "could escalate by
+#: testing"): an act told with one is an obligation or a possibility, not an act (a request
+#: is the asking itself); "will" and "would" tell plans, which are kept as expected
+UNREAL_MODALS = frozenset({"should", "must", "ought", "could", "may", "might"})
 #: prepositions that put an event in a place
 LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "off", "outside", "on"})
 
@@ -78,6 +82,9 @@ DICTIONARY_PENALTY = 0.3
 #: the VOA check half this held for these and not for REJECT, ASSAULT or COOPERATE (and a
 #: consultation is about any topic: "discussed the border with Uganda")
 OBJECT_CODED_CATEGORIES = frozenset({"AGREE", "SUPPORT"})
+#: of those, the categories whose verbs need the object: what is released, returned or
+#: withdrawn ("returned to power", "withdrew from the bloc" are no retreat)
+OBJECT_REQUIRED = frozenset({"RETREAT"})
 #: categories where what is given or returned goes to someone: the recipient is the target
 TRANSFER_CATEGORIES = frozenset({"AID", "RETREAT", "CONCEDE"})
 #: acts done where their parties gather (a meeting, a signing): the lead of a datelined
@@ -1180,16 +1187,21 @@ class EventReader:
         )
 
     def _promises_a_thing(self, trigger: Trigger) -> bool:
-        """ "offered no evidence", "backed the bridge": a verb the CAMEO
+        """ "offered no evidence", "backed the bridge", "returned to power": a verb the CAMEO
         dictionary codes by its object (in ``OBJECT_CODED_CATEGORIES``) promises or backs
-        only what it lists (aid, talks, a plan), an event or an actor; any other
-        object is no agreement or support."""
+        only what it lists (aid, talks, a plan), an event or an actor; any other object is no
+        agreement or support; and one of ``OBJECT_REQUIRED`` with no object is no act."""
         token = trigger.token
-        if trigger.event_type.category not in OBJECT_CODED_CATEGORIES or trigger.form != "verb":
+        category = trigger.event_type.category
+        if category not in OBJECT_CODED_CATEGORIES | OBJECT_REQUIRED or trigger.form != "verb":
             return False
-        objects = self.lexicon.coded_by_object(trigger_lemma(token), trigger.event_type.category)
+        objects = self.lexicon.coded_by_object(trigger_lemma(token), category)
         obj = next((c for c in token.children if c.dep_ == "dobj"), None)
-        if objects is None or obj is None or obj.pos_ == "PRON":
+        if objects is not None and obj is None and category in OBJECT_REQUIRED:
+            return not self._passive(token)  # "returned to power": no one was returned
+        if category not in OBJECT_CODED_CATEGORIES or objects is None or obj is None:
+            return False
+        if obj.pos_ == "PRON":  # "offered it"
             return False
         return not (
             trigger_lemma(obj) in objects
@@ -1343,6 +1355,10 @@ class EventReader:
             chain.insert(0, trigger.token)
         if _counterfactual(trigger.token) or _counterfactual(anchor):
             return None  # "a resolution that would have extended aid": it did not
+        if trigger.event_type.category != "REQUEST" and any(
+            c.dep_ == "aux" and c.lower_ in UNREAL_MODALS for t in chain for c in t.children
+        ):
+            return None  # "should respond by committing", "could escalate": not told as done
         location = self._location(trigger, anchor, target)
         modality, reporter = self._modality(trigger, chain)
         attributed = reporter or self._attribution(trigger)

@@ -131,7 +131,7 @@ def test_cypher_named_queries_equal_sparql_on_ladybug(neo4j_dir, tmp_path, name)
     database = ladybug.Database(str(tmp_path / "db"))
     connection = ladybug.Connection(database)
     loaded = propgraph.load_ladybug(neo4j_dir, connection)
-    assert loaded["Event"] == 25 and loaded["Actor"] == 13 and loaded["Post"] == 5
+    assert loaded["Event"] == 25 and loaded["Actor"] == 12 and loaded["Post"] == 5
     assert loaded["Evidence"] == 20 and loaded["EVIDENCED_BY"] == 38
     answer = connection.execute(propgraph.cypher_queries()[name])
     sparql = _sparql_rows(name)

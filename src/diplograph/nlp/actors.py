@@ -22,6 +22,11 @@ from diplograph.gazetteer import Gazetteer, OrganizationEntry, PlaceEntry
 from diplograph.model import Actor
 from diplograph.nlp.chrome import dateline_places
 from diplograph.nlp.lexicon import Cues
+from diplograph.nlp.spans import (
+    ends_in_place_word,
+    name_words,
+    place_stems,
+)
 from diplograph.rdf.iris import slug
 
 ACTOR_LABELS = {"GPE", "LOC", "FAC", "ORG", "NORP", "PERSON"}
@@ -49,12 +54,6 @@ PLACE_HEADS = {
     "border",
     "crossing",
 }
-#: last words of a place's own name, which the recogniser may read as a body or a person
-#: ("Ghazni province", "Whitsun Reef", "Incirlik Air Base")
-PLACE_NAME_ENDS = {
-    "province", "region", "district", "county", "oblast", "reef", "shoal", "island", "islands",
-    "strait", "peninsula", "valley", "base", "airbase", "airport", "camp",
-}  # fmt: skip
 LOCATIVE_HEADS = {"in", "at", "near", "from", "to", "into", "outside", "inside", "across", "off"}
 GOVERNMENT_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "dative", "appos", "agent"}
 PRONOUN_GENDERS = {
@@ -242,19 +241,22 @@ class ActorTable:
             word
             for span, label in spans
             if label == "PERSON" and len(span.text.split()) > 1
-            for word in span.text.split()
-            if word[:1].isupper()
+            for word in name_words(span.text)
         }
         places = self._places_read_as_people(spans)
+        places |= {normalise(stem) for stem in place_stems([span for span, _ in spans])}
+        surnames = {s.text for s, label in spans if label == "PERSON" and len(s) == 1}
         persons: list[tuple[Span, str]] = []
         for span, label in spans:
             text = span.text
             label = labels.get(normalise(text), label)
             if label != "PERSON" and text in person_parts and not self._known(text):
                 label = "PERSON"
-            if label == "PERSON" and normalise(text) in places:
-                label = "LOC"
-            if label in {"PERSON", "ORG"} and len(span) > 1 and span[-1].lower_ in PLACE_NAME_ENDS:
+            if label in {"GPE", "LOC"} and span[-1].text in surnames and self._unknown(text):
+                label = "PERSON"  # "Ana Kessel" read as a place, "Kessel said" later
+            if label in {"PERSON", "ORG"} and (
+                ends_in_place_word(span) or normalise(text) in places
+            ):
                 label = "LOC"
             self._resolve_named(span, text, label, persons)
         self._resolve_persons(persons)
@@ -320,6 +322,10 @@ class ActorTable:
                 return key
         return None
 
+    def _unknown(self, text: str) -> bool:
+        """A name of several words the gazetteer has no state, body or place of."""
+        return " " in text and not self._known(text) and self.gazetteer.place(text) is None
+
     def _known(self, text: str) -> bool:
         gazetteer = self.gazetteer
         return bool(
@@ -351,7 +357,7 @@ class ActorTable:
             if ent.label_ not in ACTOR_LABELS or ent.start in swallowed:
                 continue
             span = _trim(ent)
-            if span is None:
+            if span is None or span.text.islower():  # "in absentia", "the disputed sea"
                 continue
             end = span.end
             if ent.label_ != "PERSON" and _hyphen_tail(doc, end) and doc[end + 1].is_lower:
@@ -1045,8 +1051,8 @@ def _name_tail(token: Token) -> bool:
 
 
 def _is_short_form(parts: list[str], full: list[str]) -> bool:
-    if len(parts) == 1:
-        return parts[0] in full
+    if len(parts) == 1:  # "Tazi" of "Karim el-Tazi" too
+        return parts[0] in full or parts[0] in name_words(" ".join(full))
     return full[-len(parts) :] == parts or full[: len(parts)] == parts
 
 

@@ -41,7 +41,7 @@ from diplograph.query import (
     with_page,
     with_values,
 )
-from diplograph.rdf import build, iris, store
+from diplograph.rdf import build, index, iris, store
 from diplograph.rdf.build import build_dataset
 from diplograph.rdf.index import EVENTS, INDEX_GRAPH, full_index, held_index, is_current
 from diplograph.rdf.io import read_graphs, write_dataset
@@ -1344,3 +1344,30 @@ def test_index_doctests():
 
     failures, tried = doctest.testmod(index)
     assert (failures, tried > 0) == (0, True)
+
+
+def _direct_and_sparql(extractions: list[Extraction]) -> tuple[set, set, int]:
+    """The index of ``extractions`` made in Python and by the page queries, and how many
+    graphs Python left to the engine."""
+    graphs = [
+        (ox.NamedNode(iris.graph_iri(e.article.id)), build.extraction_ntriples(e))
+        for e in extractions
+    ]
+    direct, left = set(), 0
+    for name, text in graphs:
+        made = index.direct_ntriples_index(name, text)
+        left += made is None
+        direct |= made or set()
+    parsed = [(name, list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))) for name, text in graphs]
+    return direct, index.sparql_graphs_index(parsed), left
+
+
+def test_index_made_in_python_is_the_page_queries_answer():
+    direct, sparql, left = _direct_and_sparql(_extractions() + _copies(40))
+    assert left == 0 and direct and direct == sparql
+
+
+@pytest.mark.model
+def test_index_made_in_python_is_the_page_queries_answer_on_the_dev_corpus(dev_corpus):
+    direct, sparql, left = _direct_and_sparql(dev_corpus[0])
+    assert left == 0 and len(direct) > 1000 and direct == sparql

@@ -40,8 +40,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -50,8 +52,9 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, ORG, PROV, RDFS, SKOS, XSD
 
-from diplograph.vocab import ONTOLOGY_IRI, ontology_path
+from diplograph.vocab import DGO, ONTOLOGY_IRI, ontology_path
 
 INDEX_IRI = "https://w3id.org/diplograph/index"
 INDEX_GRAPH = ox.NamedNode(INDEX_IRI)
@@ -109,6 +112,7 @@ def tie(node: ox.NamedNode) -> str:
     return hashlib.md5(node.value.encode("utf-8")).hexdigest()[:15]
 
 
+@functools.lru_cache(maxsize=4096)
 def day_node(listing: ox.NamedNode, when: str) -> ox.NamedNode:
     """The day node of ``listing`` for ``when``: its name ends in the quoted ``when``."""
     if listing.value.startswith(INDEX_IRI + "/"):
@@ -187,8 +191,24 @@ def graph_index(triples: Iterable[ox.Triple], graph: ox.NamedNode | None = None)
 
 
 def graphs_index(graphs: list[tuple[ox.NamedNode, list[ox.Triple]]]) -> set[ox.Triple]:
-    """The union of ``graph_index`` over article graphs (name, triples), all made at once:
-    their rows read by one query a listing."""
+    """The union of ``graph_index`` over article graphs (name, triples): each made in Python
+    (``direct_index``), or, where that cannot be sure of the engine's answer, by the
+    listings' page queries (``sparql_graphs_index``), all such graphs at once."""
+    out: set[ox.Triple] = set()
+    rest = []
+    for graph, triples in graphs:
+        made = direct_index(graph, triples)
+        if made is None:
+            rest.append((graph, triples))
+        else:
+            out |= made
+    return out | sparql_graphs_index(rest) if rest else out
+
+
+def sparql_graphs_index(graphs: list[tuple[ox.NamedNode, list[ox.Triple]]]) -> set[ox.Triple]:
+    """``graphs_index`` as the page queries ``_page-NAME.rq`` give it: the article graphs
+    (name, triples) in a scratch store, their rows read by one query a listing (the
+    reference ``direct_index`` is tested against, and what it leaves to the engine)."""
 
     def fill(scratch: ox.Store) -> None:
         for graph, triples in graphs:
@@ -245,19 +265,30 @@ def _entries_of(scratch: ox.Store, keys: dict[str, list[Key]]) -> set[ox.Triple]
     from diplograph.query import index_rows
 
     rows = {name: index_rows(scratch, name, entries) for name, entries in keys.items()}
+    return _entry_triples(keys, rows)
+
+
+def _entry_triples(keys: dict[str, list[Key]], rows: dict[str, dict]) -> set[ox.Triple]:
+    """The day nodes and entries of ``keys`` (by listing name), given each entry's rows
+    (``rows[name][key]``: a list of rows, or its JSON text; none: no rows)."""
     out: set[ox.Triple] = set()
     for name, entries in keys.items():
+        found = rows[name]
         for key in entries:
             listing = key.actor if key.actor is not None else LISTINGS[name]
             day = day_node(listing, key.when)
             key_tie = tie(key.node)
-            record = [key.node.value, rows[name].get(key, [])]
-            body = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+            held = found.get(key, "[]")
+            body = f"[{_json(key.node.value)},{held if isinstance(held, str) else _json(held)}]"
             text = f"{key_tie} {key.role} {body}"  # tie and role first: read without JSON
             bucket = ox.NamedNode(f"{day.value}/{key_tie[0]}")
             out.add(ox.Triple(day, LIST, listing))
             out.add(ox.Triple(bucket, ENTRY, ox.Literal(text)))
     return out
+
+
+#: an entry's JSON: as ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 @functools.cache
@@ -340,10 +371,37 @@ def _scratch() -> ox.Store:
     return store
 
 
-def ntriples_index(graphs: dict[ox.NamedNode, str]) -> set[ox.Triple]:
-    """``graphs_index`` of articles' N-Triples (graph name: N-Triples). Oxigraph parses and
-    loads them into the scratch store, each into its graph; Python reads back only the
-    triples of the predicates that make entries, names and categories (exact lookups)."""
+def ntriples_index(
+    graphs: dict[ox.NamedNode, str], made: dict[ox.NamedNode, set[ox.Triple] | None] | None = None
+) -> set[ox.Triple]:
+    """``graphs_index`` of articles' N-Triples (graph name: N-Triples): each made in Python
+    (``direct_ntriples_index``; ``made`` holds those already made so, by name); those it
+    leaves to the engine go through ``sparql_ntriples_index``, together."""
+    out: set[ox.Triple] = set()
+    rest: dict[ox.NamedNode, str] = {}
+    for graph, text in graphs.items():
+        found = made[graph] if made and graph in made else direct_ntriples_index(graph, text)
+        if found is None:
+            rest[graph] = text
+        else:
+            out |= found
+    return out | sparql_ntriples_index(rest) if rest else out
+
+
+def direct_ntriples_index(graph: ox.NamedNode, text: str) -> set[ox.Triple] | None:
+    """``direct_index`` of the article graph ``graph`` holding the N-Triples ``text``
+    (Oxigraph parses them); None where the page queries must make it, text Oxigraph's
+    parser refuses included (their scratch store's load raises the error)."""
+    try:
+        return direct_index(graph, ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True))
+    except SyntaxError:
+        return None
+
+
+def sparql_ntriples_index(graphs: dict[ox.NamedNode, str]) -> set[ox.Triple]:
+    """``sparql_graphs_index`` of articles' N-Triples (graph name: N-Triples). Oxigraph
+    parses and loads them into the scratch store, each into its graph; Python reads back
+    only the triples of the predicates that make entries, names and categories."""
 
     def fill(scratch: ox.Store) -> None:
         for graph, text in graphs.items():
@@ -535,6 +593,297 @@ def update(deleted: set[ox.Triple], added: set[ox.Triple]) -> str:
         lines = "\n".join(f"{t} ." for t in sorted(added, key=str))
         operations.append(f"INSERT DATA {{ GRAPH {INDEX_GRAPH} {{\n{lines}\n}} }}")
     return " ;\n".join(operations)
+
+
+# --- the entries' rows in Python -----------------------------------------------------------
+#
+# What the page queries ``_page-NAME.rq`` read of one entry, evaluated over the article's own
+# triples and the ontology's: the same joins (an OPTIONAL with no match a row with the
+# variable unbound), the same FILTERs, the same order. Where the engine's answer could
+# differ from these loops, ``direct_index`` returns None and the graph goes to the queries:
+# a blank node (the store names them anew), a typed literal the store would write in another
+# form (it keeps "1"^^xsd:boolean as "true"), a sort column whose values do not sort as
+# plain strings do, rows tied on every sort column but not equal (the engine's order among
+# them is its own), or a sentence text two of an event's sentences share (a path's
+# duplicates).
+
+_XSD = str(XSD)
+_XSD_STRING = ox.NamedNode(_XSD + "string")
+#: the lexical forms the store gives back as they are, by datatype (any other typed literal
+#: of a predicate the rows read sends the graph to the queries)
+_CANONICAL = {
+    ox.NamedNode(_XSD + kind): re.compile(pattern)
+    for kind, pattern in (
+        ("boolean", "true|false"),
+        ("integer", "0|-?[1-9][0-9]*"),
+        ("date", "[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+        ("gYearMonth", "[0-9]{4}-[0-9]{2}"),
+        ("gYear", "[0-9]{4}"),
+    )
+}
+_LABEL = ox.NamedNode(str(RDFS.label))
+_PREF_LABEL = ox.NamedNode(str(SKOS.prefLabel))
+_MODALITY = ox.NamedNode(str(DGO.modality))
+_NEGATED = ox.NamedNode(str(DGO.negated))
+_EVIDENCE = ox.NamedNode(str(DGO.evidence))
+_TEXT = ox.NamedNode(str(DGO.text))
+_LOCATION = ox.NamedNode(str(DGO.location))
+_DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
+_IDENTIFIER = ox.NamedNode(str(DCTERMS.identifier))
+_MEMBER = ox.NamedNode(str(ORG.member))
+_POST_ROLE = ox.NamedNode(str(ORG.role))
+_ORGANIZATION = ox.NamedNode(str(ORG.organization))
+#: the article predicates the rows, the entries, the names and the categories read
+_READ = _KEYS | {
+    _LABEL,
+    _MODALITY,
+    _NEGATED,
+    _EVIDENCE,
+    _TEXT,
+    _LOCATION,
+    _DERIVED,
+    _IDENTIFIER,
+    _MEMBER,
+    _POST_ROLE,
+    _ORGANIZATION,
+}
+_ROLES = {"source": _SOURCE, "target": _TARGET}
+
+
+class _Unsure(Exception):
+    """The engine's answer for an entry could differ from the Python rows."""
+
+
+@functools.cache
+def _ontology_values() -> dict[str, dict]:
+    """The ontology terms the rows read (skos:notation, dgo:ploverCategory,
+    dgo:subtypeKey), subject: objects, as the scratch store holds them."""
+    scratch = _scratch()
+    out: dict[str, dict] = {}
+    for name, predicate in (
+        ("notation", SKOS.notation),
+        ("category", DGO.ploverCategory),
+        ("subtype", DGO.subtypeKey),
+    ):
+        values: dict = {}
+        for quad in scratch.quads_for_pattern(
+            None, ox.NamedNode(str(predicate)), None, ONTOLOGY_GRAPH
+        ):
+            values.setdefault(quad.subject, []).append(quad.object)
+        out[name] = values
+    return out
+
+
+def _view(triples: Iterable) -> dict | None:
+    """The triples of the predicates ``_READ`` as subject: predicate: objects (each once,
+    in order), or None when one of them is something the loops cannot be sure of."""
+    view: dict = {}
+    for triple in triples:
+        predicate = triple.predicate
+        if predicate not in _READ:
+            continue
+        subject, value = triple.subject, triple.object
+        if isinstance(subject, ox.BlankNode) or isinstance(value, ox.BlankNode):
+            return None
+        if isinstance(value, ox.Literal) and not value.language:
+            datatype = value.datatype
+            if datatype != _XSD_STRING:
+                pattern = _CANONICAL.get(datatype)
+                if pattern is None or not pattern.fullmatch(value.value):
+                    return None
+        objects = view.setdefault(subject, {}).setdefault(predicate, [])
+        if value not in objects:
+            objects.append(value)
+    return view
+
+
+def direct_index(graph: ox.NamedNode, triples: Iterable) -> set[ox.Triple] | None:
+    """``graph_index`` of the article graph ``graph`` (its ``triples``: triples or quads)
+    made in Python, the entries' rows those ``_page-NAME.rq`` reads; None when the engine's
+    answer could differ (see above): the caller then asks the queries."""
+    view = _view(triples)
+    if view is None:
+        return None
+    keys: dict[str, list[Key]] = {}
+    out: set[ox.Triple] = set()
+    categories = _categories()
+    for subject, predicates in view.items():
+        pairs = [(p, o) for p, objects in predicates.items() if p in _KEYS for o in objects]
+        found, labels = subject_keys(subject, pairs, graph)
+        for listing, entries in found.items():
+            keys.setdefault(listing, []).extend(entries)
+        out |= {ox.Triple(subject, NAME, ox.Literal(label)) for label in labels}
+        if isinstance(subject, ox.NamedNode):
+            out |= {
+                ox.Triple(subject, CATEGORY, category)
+                for value in predicates.get(_RDF_TYPE, ())
+                for category in categories.get(value, ())
+            }
+    ontology = _ontology_values()
+    cells: dict = {None: "null"}  # each term's JSON cell, made once
+
+    def text(row: tuple) -> str:
+        for term in row:
+            if term not in cells:
+                cells[term] = _json(_cell(term))
+        return "[" + ",".join([cells[term] for term in row]) + "]"
+
+    try:
+        rows = {
+            name: {
+                key: "["
+                + ",".join([text(row) for row in _rows_of(name, key, view, ontology)])
+                + "]"
+                for key in entries
+            }
+            for name, entries in keys.items()
+        }
+    except _Unsure:
+        return None
+    return out | _entry_triples(keys, rows)
+
+
+def _rows_of(name: str, key: Key, view: dict, ontology: dict) -> list:
+    """The rows of the entry ``key`` of the listing ``name``, as its page query gives them."""
+    event = key.node
+    about = view.get(event, {})
+
+    def objects(subject, predicate) -> list:
+        return view.get(subject, {}).get(predicate, [])
+
+    def through(first, then, values: dict | None = None) -> list:
+        """The values at the end of ``first`` then ``then`` (an ontology table) from the
+        entry's event: one per path, as a join gives them."""
+        found = []
+        for middle in about.get(first, ()):
+            found += values.get(middle, ()) if values is not None else objects(middle, then)
+        return found
+
+    types = about.get(_RDF_TYPE, [])
+    dates = [
+        d for d in about.get(_POST_DATE if name == "posts" else _DATE, ()) if d.value == key.when
+    ]
+    notations = ontology["notation"]
+    if name == "timeline":
+        if not dates:
+            return []
+        sorted_by = (1, 2)
+        found = [
+            (date, category, label, modality, negated, doc)
+            for date in dates
+            for label in about.get(_LABEL, ())
+            for mode in about.get(_MODALITY, ())
+            for negated in about.get(_NEGATED, ())
+            for article in about.get(_DERIVED, ())
+            for kind in types
+            for doc in objects(article, _IDENTIFIER)
+            for modality in notations.get(mode, ())
+            for category in ontology["category"].get(kind, ())
+        ]
+    elif name == "who-met-whom":
+        if _CONSULT not in types:
+            return []
+        sorted_by = (2, 3, 1, 4)
+        found = [
+            (date, kind, source, target, place, doc)
+            for date in dates or [None]
+            for doc in through(_DERIVED, _IDENTIFIER)
+            for source in through(_SOURCE, _PREF_LABEL) or [None]
+            for target in through(_TARGET, _PREF_LABEL) or [None]
+            for kind in [t for sub in types for t in ontology["subtype"].get(sub, ())] or [None]
+            for place in through(_LOCATION, _PREF_LABEL) or [None]
+        ]
+    elif name == "accusations":
+        if _ACCUSE not in types:
+            return []
+        sorted_by = (0, 1, 5)
+        found = [
+            (source, target, modality, negated, date, evidence)
+            for date in dates or [None]
+            for mode in about.get(_MODALITY, ())
+            for negated in about.get(_NEGATED, ())
+            for source in through(_SOURCE, _PREF_LABEL) or [None]
+            for target in through(_TARGET, _PREF_LABEL) or [None]
+            for evidence in through(_EVIDENCE, _TEXT) or [None]
+            for modality in notations.get(mode, ())  # FILTER (BOUND(?modality))
+        ]
+    elif name == "actor":
+        prop = _ROLES.get(key.role)
+        if prop is None or key.actor not in about.get(prop, ()):
+            return []
+        texts = through(_EVIDENCE, _TEXT)  # a path (dgo:evidence/dgo:text)
+        if len(set(texts)) < len(texts):
+            raise _Unsure
+        role = ox.Literal(key.role)
+        sorted_by = (0, 1, 2, 6)
+        found = [
+            (role, category, label, date, modality, negated, evidence)
+            for date in dates or [None]
+            for label in about.get(_LABEL, ())
+            for modality in through(_MODALITY, None, notations)
+            for negated in about.get(_NEGATED, ())
+            for category in through(_RDF_TYPE, None, ontology["category"])
+            for evidence in texts or [None]
+        ]
+    else:  # posts: SELECT DISTINCT
+        if _MEMBERSHIP not in types:
+            return []
+        sorted_by = (0, 1, 2, 4)
+        found = [
+            (person, role, organization, date, doc)
+            for date in dates or [None]
+            for person in through(_MEMBER, _PREF_LABEL)
+            for role in through(_POST_ROLE, _PREF_LABEL)
+            for organization in through(_ORGANIZATION, _PREF_LABEL)
+            for doc in through(_DERIVED, _IDENTIFIER)
+        ]
+        found = list(dict.fromkeys(found))
+    return _in_order(found, sorted_by)
+
+
+def _in_order(rows: list[tuple], columns: tuple[int, ...]) -> list[tuple]:
+    """``rows`` in the order of the query's ``ORDER BY`` on ``columns`` (unbound first, then
+    by the value as a string); raises ``_Unsure`` where the engine's order could differ."""
+    if len(rows) < 2:
+        return rows
+    for column in columns:
+        values = {row[column] for row in rows} - {None}
+        kinds = {_kind(value) for value in values}
+        if len(values) > 1 and (len(kinds) > 1 or None in kinds):
+            raise _Unsure  # IRIs beside literals, several languages, numbers or dates, ...
+    keyed = sorted(
+        (
+            (tuple((0, "") if row[c] is None else (1, row[c].value) for c in columns), row)
+            for row in rows
+        ),
+        key=lambda pair: pair[0],
+    )
+    for (before, first), (after, second) in itertools.pairwise(keyed):
+        if before == after and first != second:
+            raise _Unsure  # tied on every sort column: the engine's order is its own
+    return [row for _, row in keyed]
+
+
+def _kind(term) -> str | None:
+    """How ``term`` sorts among others of its kind: IRIs and plain or same-language
+    strings as their text (the kind's name); other literals by value (None)."""
+    if isinstance(term, ox.NamedNode):
+        return "<"
+    if term.language:
+        return "@" + term.language
+    return "" if term.datatype == _XSD_STRING else None
+
+
+def _cell(term) -> list[str] | None:
+    """A term as ``diplograph.query.index_rows`` writes it: [lexical form, tag]."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return [term.value, "<"]
+    if term.language:
+        return [term.value, "@" + term.language]
+    datatype = term.datatype
+    return [term.value, "" if datatype == _XSD_STRING else "^" + datatype.value]
 
 
 # --- reading: a page of a listing ----------------------------------------------------------

@@ -413,10 +413,12 @@ def write_in_background(
     )
     thread.start()
     try:
-        for item in graphs:
+        for name, ntriples in graphs:
             if "failure" in outcome:
                 break
-            pending.put(item)
+            # the index triples made here, while the writer's bulk load runs without
+            # Python's lock (None: the writer asks the page queries)
+            pending.put((name, ntriples, index.direct_ntriples_index(name, ntriples)))
     finally:
         pending.put(_DONE)
         thread.join()
@@ -439,7 +441,7 @@ def _writer(path: Path, pending: queue.Queue, outcome: dict) -> None:
         while pending.get() is not _DONE:
             pass
         return
-    chunk: list[tuple[ox.NamedNode, str]] = []
+    chunk: list[tuple[ox.NamedNode, str, set[ox.Triple] | None]] = []
     quads = 0
     while True:
         item = pending.get()
@@ -460,31 +462,42 @@ def _writer(path: Path, pending: queue.Queue, outcome: dict) -> None:
             return
 
 
-def _commit(path: Path, chunk: list[tuple[ox.NamedNode, str]], outcome: dict) -> None:
-    """Write ``chunk`` (name, N-Triples) in order, readers kept out: the store is opened,
-    the graphs it does not hold are bulk-loaded together (``bulk_write``), one it holds is
-    replaced in one transaction (``replace_graph``); then it is flushed and closed."""
+def _commit(
+    path: Path, chunk: list[tuple[ox.NamedNode, str, set[ox.Triple] | None]], outcome: dict
+) -> None:
+    """Write ``chunk`` (name, N-Triples, its ``index.direct_ntriples_index``) in order,
+    readers kept out: the store is opened, the graphs it does not hold are bulk-loaded
+    together (``bulk_write``), one it holds is replaced in one transaction
+    (``replace_graph``); then it is flushed and closed."""
     with _readers_out(path):
         store = _open_primary(path)
         try:
             batch: dict[ox.NamedNode, str] = {}  # new graphs for the next bulk load, in order
-            for name, ntriples in chunk:
+            made: dict[ox.NamedNode, set[ox.Triple] | None] = {}  # their index triples
+            for name, ntriples, indexed in chunk:
                 if name not in batch and not store.contains_named_graph(name):
                     batch[name] = ntriples
+                    made[name] = indexed
                     continue
-                outcome["written"] += bulk_write(store, path, batch)  # the order is kept
-                batch = {}
+                outcome["written"] += bulk_write(store, path, batch, made)  # the order is kept
+                batch, made = {}, {}
                 write_graph(store, name, ntriples)
                 outcome["written"] += 1
-            outcome["written"] += bulk_write(store, path, batch)
+            outcome["written"] += bulk_write(store, path, batch, made)
             store.flush()
         finally:
             del store  # RocksDB closes here, before the read lock goes
 
 
-def bulk_write(store: ox.Store, path: Path, graphs: dict[ox.NamedNode, str]) -> int:
+def bulk_write(
+    store: ox.Store,
+    path: Path,
+    graphs: dict[ox.NamedNode, str],
+    made: dict[ox.NamedNode, set[ox.Triple] | None] | None = None,
+) -> int:
     """Add ``graphs`` (name: N-Triples), none of which the store holds, with Oxigraph's bulk
-    loader; returns how many.
+    loader; returns how many. ``made``: index triples already made of some of them (by
+    name, ``index.direct_ntriples_index``).
 
     The bulk loader is not transactional, so the names go first into ``PENDING``: the named
     graphs, their triples in the merge and their index are loaded, the index's event tallies
@@ -501,7 +514,7 @@ def bulk_write(store: ox.Store, path: Path, graphs: dict[ox.NamedNode, str]) -> 
         return 0
     journal = path / PENDING
     _write_json(journal, {"graphs": [name.value for name in graphs]})
-    indexed = batch_index(store, graphs)
+    indexed = batch_index(store, graphs, made)
     counts = index.update(*index.tally_delta(store, set(), indexed))  # read before the load
     try:
         # one load: the quads in their graphs, then the same lines as triples (N-Quads'
@@ -741,8 +754,13 @@ def new_index(store: ox.Store, name: ox.NamedNode, ntriples: str) -> set[ox.Trip
     return index.ntriples_index({name: ntriples})
 
 
-def batch_index(store: ox.Store, graphs: dict[ox.NamedNode, str]) -> set[ox.Triple]:
-    """``new_index`` of several new article graphs (name: N-Triples), made together."""
+def batch_index(
+    store: ox.Store,
+    graphs: dict[ox.NamedNode, str],
+    made: dict[ox.NamedNode, set[ox.Triple] | None] | None = None,
+) -> set[ox.Triple]:
+    """``new_index`` of several new article graphs (name: N-Triples), made together (those
+    ``made`` holds already made: ``index.ntriples_index``)."""
     if not index.is_current(store):
         return set()
     return index.ntriples_index(
@@ -750,7 +768,8 @@ def batch_index(store: ox.Store, graphs: dict[ox.NamedNode, str]) -> set[ox.Trip
             name: text
             for name, text in graphs.items()
             if name not in (ONTOLOGY_GRAPH, index.INDEX_GRAPH)
-        }
+        },
+        made,
     )
 
 

@@ -67,8 +67,8 @@ def test_quality_gold_passes_the_shared_gold_check(shared_dir):
 #: actor_state raised (tune 0.97, check 0.915) when a person of no known state took the
 #: state the article's lead names, unless they face that state or one of its people
 REAL_NEWS_FLOORS = {
-    "tune": {"events_lenient": 0.35, "entities": 0.77, "actor_state": 0.96},
-    "check": {"events_lenient": 0.35, "entities": 0.82, "actor_state": 0.91},
+    "tune": {"events_lenient": 0.36, "entities": 0.80, "actor_state": 0.96},
+    "check": {"events_lenient": 0.355, "entities": 0.83, "actor_state": 0.91},
 }
 
 

@@ -37,7 +37,7 @@ def test_graphml_events_match_the_events_table(tmp_path):
     graph = nx.read_graphml(_export("graphml", tmp_path / "g.graphml"))
     events = {n: d for n, d in graph.nodes(data=True) if ":Event" in d["labels"]}
     table = api.events([EXAMPLE], min_confidence=0)
-    assert len(events) == len(table) == 25
+    assert len(events) == len(table) == 24
     default = [d for d in events.values() if d["confidence"] >= api.DEFAULT_MIN_CONFIDENCE]
     assert len(default) == len(api.events([EXAMPLE]))
     for data in events.values():
@@ -107,7 +107,7 @@ def test_cypher_script_merges_every_node_and_relationship(tmp_path):
     edges = list(propgraph.relationships(dataset))
     assert len(lines) == len(nodes) + len(edges)
     assert all(line.startswith(("MERGE (n:", "MATCH (a:")) and line.endswith(";") for line in lines)
-    assert sum(line.startswith("MERGE (n:Event {iri: ") for line in lines) == 25
+    assert sum(line.startswith("MERGE (n:Event {iri: ") for line in lines) == 24
     assert all("MERGE (a)-[:`" in line for line in lines if line.startswith("MATCH"))
     assert "n.negated = false" in script and "n.confidence = 0.95" in script
 
@@ -131,8 +131,8 @@ def test_cypher_named_queries_equal_sparql_on_ladybug(neo4j_dir, tmp_path, name)
     database = ladybug.Database(str(tmp_path / "db"))
     connection = ladybug.Connection(database)
     loaded = propgraph.load_ladybug(neo4j_dir, connection)
-    assert loaded["Event"] == 25 and loaded["Actor"] == 12 and loaded["Post"] == 5
-    assert loaded["Evidence"] == 20 and loaded["EVIDENCED_BY"] == 38
+    assert loaded["Event"] == 24 and loaded["Actor"] == 12 and loaded["Post"] == 5
+    assert loaded["Evidence"] == 20 and loaded["EVIDENCED_BY"] == 37
     answer = connection.execute(propgraph.cypher_queries()[name])
     sparql = _sparql_rows(name)
     assert answer.get_column_names() == [str(v) for v in api.query([EXAMPLE], named=name).vars]

@@ -157,7 +157,7 @@ def test_ladybug_cypher_keeps_awkward_strings(awkward, tmp_path):
         if line and not line.startswith("//"):
             connection.execute(line)
     labels = [label for (label,) in connection.execute("MATCH (n:Actor) RETURN n.label").get_all()]
-    assert len(labels) == 13 and all(label.endswith(AWKWARD) for label in labels)
+    assert len(labels) == 12 and all(label.endswith(AWKWARD) for label in labels)
     texts = connection.execute("MATCH (x:Evidence) RETURN x.text").get_all()
     assert len(texts) == 20 and all(text.endswith(AWKWARD) for (text,) in texts)
     for name in NAMES:

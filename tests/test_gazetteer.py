@@ -176,8 +176,6 @@ def test_is_acronym_needs_every_letter_upper_case():
         ("Palestine", "PSE"),
         ("Palestinian territories", "PSE"),
         ("Kosovo", "XKX"),
-        ("Hong Kong", "HKG"),
-        ("Macau", "MAC"),
         ("DRC", "COD"),
         ("DR Congo", "COD"),
         ("Democratic Republic of the Congo", "COD"),
@@ -222,6 +220,18 @@ def test_gazetteer_state_resolves_names_and_short_forms(gazetteer, text, code):
 )
 def test_gazetteer_state_rejects_pronouns_ambiguous_and_unknown_names(gazetteer, text):
     assert gazetteer.state(text) is None
+
+
+def test_gazetteer_a_territory_iso_3166_2_lists_under_a_state_is_a_place(gazetteer):
+    """ISO 3166-2 lists Hong Kong (CN-HK) and Puerto Rico (US-PR) as subdivisions and gives
+    them none of their own: places of China and the United States, not states. Taiwan,
+    which ISO 3166-2 also lists (CN-TW) but subdivides, stays a state."""
+    for text, sovereign in (("Hong Kong", "CHN"), ("Macau", "CHN"), ("Puerto Rico", "USA")):
+        assert gazetteer.state(text) is None, text
+        assert gazetteer.place(text).state == sovereign, text
+    assert gazetteer.state_by_code("HKG").part_of == "CHN"  # the code still resolves
+    assert gazetteer.state_by_seat("Hong Kong") is None  # not a seat of China either
+    assert gazetteer.state("Taiwan").code == "TWN"
 
 
 def test_gazetteer_state_carries_geonames_and_iso_data(gazetteer):
@@ -386,8 +396,9 @@ def test_gazetteer_place_rejects_unknown_and_state_names(gazetteer, text):
 def test_gazetteer_places_are_capitals_or_large(gazetteer):
     codes = {state.code for state in gazetteer.states()}
     capitals = {s.capital_geonames_id for s in gazetteer.states() if s.capital_geonames_id}
+    territories = {s.code: s.part_of for s in gazetteer.states() if s.part_of}
     for place in gazetteer.places():
-        assert place.state in codes
+        assert place.state in codes and place.state not in territories
         assert place.is_capital == (place.geonames_id in capitals)
         assert place.is_capital or place.population >= 150_000
 

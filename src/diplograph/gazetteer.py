@@ -98,6 +98,8 @@ class StateEntry:
     ``names`` holds every name, spelling and short form usable to recognise it in text;
     ``demonyms`` the adjectives (``North Korean``); ``seats`` the seats of government used as
     metonyms for it (``Kremlin``); ``neighbours`` the alpha-3 codes of its land neighbours.
+    ``part_of`` is, for a dependent territory or special administrative region, the code of
+    the state ISO 3166-2 lists it under (``HKG``: ``CHN``): the loader makes it a place.
     """
 
     code: str
@@ -111,6 +113,7 @@ class StateEntry:
     geonames_id: int | None
     neighbours: tuple[str, ...]
     seats: tuple[str, ...]
+    part_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -202,9 +205,12 @@ class Gazetteer:
         self._by_place = _Index()
         self._by_organization = _Index()
         self._by_organization_seat = _Index()
+        territories = tuple(_territory_place(state) for state in states if state.part_of)
         for state in states:
             self._by_code[state.code] = state
             self._by_code[state.alpha2] = state
+            if state.part_of:  # a territory, found by place(), named as a place
+                continue
             self._by_name.acronyms.setdefault(state.code, state)
             for name in state.names:
                 self._by_name.add(name, state)
@@ -212,14 +218,17 @@ class Gazetteer:
                 self._by_demonym.add(demonym, state)
             for seat in state.seats:
                 self._by_seat.add(seat, state)
-        ranked = sorted(places, key=lambda p: (not p.is_capital, -p.population, p.geonames_id))
+        ranked = sorted(
+            (*places, *territories),
+            key=lambda p: (not p.is_capital, -p.population, p.geonames_id),
+        )
         for place in ranked:
             for name in (place.name, *place.alternate_names):
                 self._by_place.add(name, place)
-                if place.is_capital:
+                if self._by_code[place.state].capital_geonames_id == place.geonames_id:
                     self._by_seat.add(name, self._by_code[place.state])
         for state in states:
-            if state.capital:
+            if state.capital and not state.part_of:
                 self._by_seat.add(state.capital, state)
         for organization in organizations:
             for name in (organization.name, *organization.acronyms, *organization.aliases):
@@ -337,6 +346,13 @@ class Gazetteer:
         return _role_state([tuple(role) for role in found], on)
 
 
+def _territory_place(state: StateEntry) -> PlaceEntry:
+    """A dependent territory as a place of the state it is part of (population unknown)."""
+    others = tuple(name for name in state.names if name != state.name)
+    sovereign = state.part_of or state.code
+    return PlaceEntry(state.name, state.geonames_id or 0, sovereign, 0, False, others)
+
+
 def _role_state(roles: list[tuple], on: dt.date | None) -> str | None:
     """The state of the roles (``(code or None, first day, last day)``) held on day ``on``:
     the dated roles that span it, else the undated ones, else the one that ended last before
@@ -375,6 +391,7 @@ def states_from_records(records: list[dict]) -> tuple[StateEntry, ...]:
             geonames_id=r["geonames_id"],
             neighbours=tuple(r["neighbours"]),
             seats=tuple(r["seats"]),
+            part_of=r.get("part_of"),
         )
         for r in records
     )

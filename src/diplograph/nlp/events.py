@@ -82,9 +82,6 @@ DICTIONARY_PENALTY = 0.3
 #: the VOA check half this held for these and not for REJECT, ASSAULT or COOPERATE (and a
 #: consultation is about any topic: "discussed the border with Uganda")
 OBJECT_CODED_CATEGORIES = frozenset({"AGREE", "SUPPORT"})
-#: of those, the categories whose verbs need the object: what is released, returned or
-#: withdrawn ("returned to power", "withdrew from the bloc" are no retreat)
-OBJECT_REQUIRED = frozenset({"RETREAT"})
 #: categories where what is given or returned goes to someone: the recipient is the target
 TRANSFER_CATEGORIES = frozenset({"AID", "RETREAT", "CONCEDE"})
 #: acts done where their parties gather (a meeting, a signing): the lead of a datelined
@@ -1187,21 +1184,16 @@ class EventReader:
         )
 
     def _promises_a_thing(self, trigger: Trigger) -> bool:
-        """ "offered no evidence", "backed the bridge", "returned to power": a verb the CAMEO
-        dictionary codes by its object (in ``OBJECT_CODED_CATEGORIES``) promises or backs
-        only what it lists (aid, talks, a plan), an event or an actor; any other object is no
-        agreement or support; and one of ``OBJECT_REQUIRED`` with no object is no act."""
+        """ "offered no evidence", "backed the bridge": a verb the CAMEO dictionary codes by its
+        object (in ``OBJECT_CODED_CATEGORIES``) promises or backs only what it lists (aid,
+        talks, a plan), an event or an actor; any other object is no agreement or support."""
         token = trigger.token
         category = trigger.event_type.category
-        if category not in OBJECT_CODED_CATEGORIES | OBJECT_REQUIRED or trigger.form != "verb":
+        if category not in OBJECT_CODED_CATEGORIES or trigger.form != "verb":
             return False
         objects = self.lexicon.coded_by_object(trigger_lemma(token), category)
         obj = next((c for c in token.children if c.dep_ == "dobj"), None)
-        if objects is not None and obj is None and category in OBJECT_REQUIRED:
-            return not self._passive(token)  # "returned to power": no one was returned
-        if category not in OBJECT_CODED_CATEGORIES or objects is None or obj is None:
-            return False
-        if obj.pos_ == "PRON":  # "offered it"
+        if objects is None or obj is None or obj.pos_ == "PRON":
             return False
         return not (
             trigger_lemma(obj) in objects

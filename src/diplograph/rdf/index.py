@@ -243,17 +243,7 @@ def _index(graphs: Iterable[tuple[ox.NamedNode, Iterable[ox.Triple]]], scratch: 
             if triple.predicate in _KEYS:
                 by_subject.setdefault(triple.subject, []).append((triple.predicate, triple.object))
         for subject, pairs in by_subject.items():
-            found, labels = subject_keys(subject, pairs, graph)
-            for listing, entries in found.items():
-                keys.setdefault(listing, []).extend(entries)
-            out |= {ox.Triple(subject, NAME, ox.Literal(label)) for label in labels}
-            if isinstance(subject, ox.NamedNode):
-                out |= {
-                    ox.Triple(subject, CATEGORY, category)
-                    for predicate, value in pairs
-                    if predicate == _RDF_TYPE
-                    for category in _categories().get(value, ())
-                }
+            out |= _subject_index(subject, pairs, graph, keys)
     if keys:
         out |= _entries_of(scratch, keys)
     return out
@@ -697,6 +687,28 @@ def _view(triples: Iterable) -> dict | None:
     return view
 
 
+def _subject_index(
+    subject: ox.NamedNode | ox.BlankNode,
+    pairs: list[tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]],
+    graph: ox.NamedNode,
+    keys: dict[str, list[Key]],
+) -> set[ox.Triple]:
+    """The name and category triples of one subject of ``graph`` (``pairs``: its
+    (predicate, object) of the predicates in ``_KEYS``); its entries' keys go into ``keys``."""
+    found, labels = subject_keys(subject, pairs, graph)
+    for listing, entries in found.items():
+        keys.setdefault(listing, []).extend(entries)
+    out = {ox.Triple(subject, NAME, ox.Literal(label)) for label in labels}
+    if isinstance(subject, ox.NamedNode):
+        out |= {
+            ox.Triple(subject, CATEGORY, category)
+            for predicate, value in pairs
+            if predicate == _RDF_TYPE
+            for category in _categories().get(value, ())
+        }
+    return out
+
+
 def direct_index(graph: ox.NamedNode, triples: Iterable) -> set[ox.Triple] | None:
     """``graph_index`` of the article graph ``graph`` (its ``triples``: triples or quads)
     made in Python, the entries' rows those ``_page-NAME.rq`` reads; None when the engine's
@@ -706,19 +718,9 @@ def direct_index(graph: ox.NamedNode, triples: Iterable) -> set[ox.Triple] | Non
         return None
     keys: dict[str, list[Key]] = {}
     out: set[ox.Triple] = set()
-    categories = _categories()
     for subject, predicates in view.items():
         pairs = [(p, o) for p, objects in predicates.items() if p in _KEYS for o in objects]
-        found, labels = subject_keys(subject, pairs, graph)
-        for listing, entries in found.items():
-            keys.setdefault(listing, []).extend(entries)
-        out |= {ox.Triple(subject, NAME, ox.Literal(label)) for label in labels}
-        if isinstance(subject, ox.NamedNode):
-            out |= {
-                ox.Triple(subject, CATEGORY, category)
-                for value in predicates.get(_RDF_TYPE, ())
-                for category in categories.get(value, ())
-            }
+        out |= _subject_index(subject, pairs, graph, keys)
     ontology = _ontology_values()
     cells: dict = {None: "null"}  # each term's JSON cell, made once
 

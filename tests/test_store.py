@@ -453,6 +453,26 @@ def test_store_same_article_twice_in_one_stream_keeps_the_second(tmp_path):
     assert _named_quads(path) == _named_quads(only)
 
 
+def test_store_a_replaced_article_is_indexed_once(built, monkeypatch):
+    """A build that replaces articles the store holds makes each one's index triples once
+    (in the producer, ``write_in_background``), not again in the writer's transaction; the
+    index stays exact."""
+    changed = [
+        _article(e.article.id, "Japan met China.", ("CONSULT", "call", "PhoneCall", "JPN", "CHN"))
+        for e in _extractions()
+    ]
+    made = []
+    real = index.direct_ntriples_index  # the index of a graph's new N-Triples
+    monkeypatch.setattr(
+        index, "direct_ntriples_index", lambda graph, text: made.append(graph) or real(graph, text)
+    )
+    assert store.write_articles(built, changed) == 3
+    assert sorted(g.value for g in made) == sorted(
+        str(iris.graph_iri(e.article.id)) for e in changed
+    )
+    assert_merge_is_the_union(built)
+
+
 def _named_quads(path: Path) -> set[tuple]:
     """The quads of a store without blank nodes (the ontology's differ from store to store)."""
     return {q for q in _quads(path) if not any(term.startswith("_:") for term in q)}

@@ -481,7 +481,7 @@ def _commit(
                     continue
                 outcome["written"] += bulk_write(store, path, batch, made)  # the order is kept
                 batch, made = {}, {}
-                write_graph(store, name, ntriples)
+                write_graph(store, name, ntriples, indexed)  # its index made once
                 outcome["written"] += 1
             outcome["written"] += bulk_write(store, path, batch, made)
             store.flush()
@@ -531,7 +531,7 @@ def bulk_write(
         finish_interrupted_load(store, path)
         written = 0
         for name, text in graphs.items():
-            write_graph(store, name, text)  # raises at the bad one
+            write_graph(store, name, text, (made or {}).get(name))  # raises at the bad one
             written += 1
         return written
     if counts:
@@ -719,8 +719,15 @@ def write_article(store: ox.Store, extraction: Extraction) -> ox.NamedNode:
     return name
 
 
-def write_graph(store: ox.Store, name: ox.NamedNode, ntriples: str) -> None:
-    """Make the named graph ``name`` hold the triples of ``ntriples`` (one transaction).
+def write_graph(
+    store: ox.Store,
+    name: ox.NamedNode,
+    ntriples: str,
+    indexed: set[ox.Triple] | None = None,
+) -> None:
+    """Make the named graph ``name`` hold the triples of ``ntriples`` (one transaction);
+    ``indexed``: its index triples if already made (``index.direct_ntriples_index``), else
+    they are made here.
 
     A graph the store does not hold yet is loaded, with its triples, into the merge, as
     N-Quads (``insertion``): Oxigraph parses and writes it without Python's lock, and without
@@ -732,11 +739,11 @@ def write_graph(store: ox.Store, name: ox.NamedNode, ntriples: str) -> None:
         OSError: the write failed (Oxigraph rolled it back).
     """
     if store.contains_named_graph(name):
-        replace_graph(store, name, ntriples)
+        replace_graph(store, name, ntriples, indexed)
         return
-    indexed = new_index(store, name, ntriples)
+    indexed = new_index(store, name, ntriples, indexed)
     if any(index.tally_delta(store, set(), indexed)):
-        replace_graph(store, name, ntriples)
+        replace_graph(store, name, ntriples, indexed)
         return
     try:
         text = insertion(name, ntriples) + index.quads(indexed)
@@ -745,13 +752,16 @@ def write_graph(store: ox.Store, name: ox.NamedNode, ntriples: str) -> None:
         raise OSError(f"the load of {name} failed and was rolled back: {exc}") from exc
 
 
-def new_index(store: ox.Store, name: ox.NamedNode, ntriples: str) -> set[ox.Triple]:
+def new_index(
+    store: ox.Store, name: ox.NamedNode, ntriples: str, made: set[ox.Triple] | None = None
+) -> set[ox.Triple]:
     """The index triples (``diplograph.rdf.index``) of the article graph ``name`` holding
     ``ntriples``: none for the ontology's graph or the index's own, or when ``store`` keeps
-    no index (a memory store of graph files that no page asked for)."""
+    no index (a memory store of graph files that no page asked for); ``made`` when given
+    (made already by ``index.direct_ntriples_index``)."""
     if name in (ONTOLOGY_GRAPH, index.INDEX_GRAPH) or not index.is_current(store):
         return set()
-    return index.ntriples_index({name: ntriples})
+    return index.ntriples_index({name: ntriples}, {name: made} if made is not None else None)
 
 
 def batch_index(
@@ -788,8 +798,14 @@ def in_graph(name: ox.NamedNode, ntriples: str) -> str:
     )
 
 
-def replace_graph(store: ox.Store, name: ox.NamedNode, ntriples: str | None) -> None:
-    """Replace the named graph ``name`` by the triples of ``ntriples`` (None: remove the graph).
+def replace_graph(
+    store: ox.Store,
+    name: ox.NamedNode,
+    ntriples: str | None,
+    indexed: set[ox.Triple] | None = None,
+) -> None:
+    """Replace the named graph ``name`` by the triples of ``ntriples`` (None: remove the graph;
+    ``indexed``: its index triples, if made already).
 
     One SPARQL Update, so one transaction: the store has the old graph or the new, never a
     mix. The default graph (the merge) gains the new triples and loses the old ones that no
@@ -803,7 +819,7 @@ def replace_graph(store: ox.Store, name: ox.NamedNode, ntriples: str | None) -> 
     update = replacement(store, name, ntriples)
     indexing = ""
     if index.is_current(store):
-        added = {name: new_index(store, name, ntriples)} if ntriples is not None else {}
+        added = {name: new_index(store, name, ntriples, indexed)} if ntriples is not None else {}
         indexing = index.update(*index.delta(store, [name], added))
     update = " ;\n".join(part for part in (update, indexing) if part)
     if update:

@@ -220,3 +220,35 @@ def test_actors_one_with_a_post_in_a_body_takes_no_lead_state(vocab):
     post = Post("person/tep-rotha", "spokesman", "org/un", Evidence("doc", "x", 0, 4))
     _states_from_lead(table, [post], [])
     assert table.records["person/tep-rotha"].state is None
+
+
+POST_HOLDER = """
+U.N. 1 compound PROPN ORG
+envoy 3 compound NOUN
+Maria 3 compound PROPN PERSON
+Lopez 4 nsubj PROPN PERSON
+arrived 4 ROOT VERB
+. 4 punct PUNCT
+Ivo 7 compound PROPN PERSON
+Petrov 8 nsubj PROPN PERSON
+accused 8 ROOT VERB
+the 11 det DET
+U.N. 11 compound PROPN ORG
+envoy 8 dobj NOUN
+. 8 punct PUNCT
+"""
+
+
+def test_actors_a_titled_reference_is_the_post_holder_named_before(vocab):
+    """ "the U.N. envoy" after "U.N. envoy Maria Lopez" is Lopez, not the U.N."""
+    table = resolved(vocab, POST_HOLDER)
+    lopez = table.by_token[3].key
+    assert table.records[lopez].label == "Maria Lopez"
+    assert table.coref.get(11) == (lopez,)
+
+
+def test_actors_a_titled_reference_needs_the_same_body_beside_the_name(vocab):
+    """ "the Chinese envoy" is not the U.N. envoy named before: no one the article names."""
+    parse = POST_HOLDER.replace("U.N. 11 compound PROPN ORG", "Chinese 11 amod ADJ NORP")
+    table = resolved(vocab, parse)
+    assert 11 not in table.coref

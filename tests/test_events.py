@@ -34,3 +34,10 @@ def test_events_what_should_or_could_be_done_is_no_act(nlp):
     assert not events(read(nlp, "Kenya could attack Uganda next year."), "ASSAULT")
     assert events(read(nlp, "Kenya will visit Uganda next year."), "CONSULT")
     assert events(read(nlp, "Kenya urged Uganda to withdraw its troops."), "REQUEST")
+
+
+def test_events_a_participle_on_an_object_is_done_by_the_verbs_subject(nlp):
+    """ "signed a deal supplying weapons to X": the one who signed supplies them."""
+    text = "Kenya signed a deal supplying weapons to Uganda."
+    (aid,) = events(read(nlp, text), "AID")
+    assert aid.source == ("state/KEN",) and aid.target == ("state/UGA",)

@@ -65,6 +65,8 @@ ABBREVIATED_TITLES = {"mr", "mrs", "ms"}  # "Mr. Smith" may be tokenised "Mr", "
 PRONOUNS_THING = {"it", "its", "itself"}
 SUBJECTS = {"nsubj", "nsubjpass"}
 COMPASS_WORDS = {"north", "south", "east", "west"}
+#: how many tokens before a person's name its title may start ("U.N. special envoy X")
+MAX_TITLE = 6
 TITLE_HEADS = {"minister", "secretary", "correspondent", "spokesman", "spokeswoman", "chief"}
 PRONOUNS_PLURAL = {"they", "their", "them", "themselves", "both"}
 ORG_KIND_WORDS = (
@@ -757,6 +759,10 @@ class ActorTable:
                     self.coref[token.i] = (actor,)
                     if token.dep_ in SUBJECTS and self.records[actor].kind == "Person":
                         speakers.append((token.i, actor))
+            elif (holder := self._post_holder(token, recent)) is not None:
+                self.coref[token.i] = (holder,)  # "the U.N. envoy": the envoy named before
+                if token.dep_ in SUBJECTS:
+                    speakers.append((token.i, holder))
             elif token.tag_ in {"NNS", "NN"} and token.lemma_.lower() in self.cues.plural_reference:
                 count = next(
                     (
@@ -777,6 +783,42 @@ class ActorTable:
                     if actors:
                         self.coref[token.i] = actors
                         break
+
+    def _post_holder(self, token: Token, recent: list[Mention]) -> str | None:
+        """ "the U.N. envoy", "the Chinese foreign minister": a title that a state or body
+        modifies stands for the person the article named earlier with that title and that
+        state or body beside the name ("U.N. envoy Jane Smith", "Jane Smith, the Chinese
+        foreign minister"); none when no one was (the state or body stands for itself)."""
+        lemma = token.lemma_.lower()
+        if (
+            self.cues.definite_reference.get(lemma) != "Person"
+            or token.pos_ not in {"NOUN", "PROPN"}
+            or token.tag_ in {"NNS", "NNPS"}  # "the U.N. envoys": not one person
+            or token.dep_ in {"compound", "appos"}  # the title of a name, not a reference
+            or not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+        ):
+            return None
+        owners = {
+            self.by_token[c.i].key
+            for c in token.children
+            if c.dep_ in {"compound", "amod", "poss", "nmod"}
+            and c.i in self.by_token
+            and self.by_token[c.i].kind in {"State", "Organization"}
+        }
+        if not owners:
+            return None
+        doc = self.doc
+        for mention in reversed(recent):
+            if mention.kind != "Person" or mention.start >= token.sent.start:
+                continue
+            root = doc[mention.start : mention.end].root
+            told = [t for c in root.children if c.dep_ == "appos" for t in c.subtree]
+            told += doc[max(0, mention.start - MAX_TITLE) : mention.start]
+            if any(t.lemma_.lower() == lemma for t in told) and any(
+                t.i in self.by_token and self.by_token[t.i].key in owners for t in told
+            ):
+                return mention.key
+        return None
 
     def _coordinated_owner(self, token: Token) -> str | None:
         """ "Qatar and its neighbours", "South Korea and its ally": "its" is the state or body

@@ -633,7 +633,12 @@ class EventReader:
                     pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                     if pobj is not None and pobj.i in self.table.by_token:
                         return pobj
-            return head if head.i in self.table.by_token else _possessor(head)
+            if head.i in self.table.by_token:
+                return head
+            governor = _governing_verb(head)  # "issued warnings demanding that": the issuer
+            if _possessor(head) is None and governor is not None and not self._passive(governor):
+                return self._subject(governor, depth + 1)
+            return _possessor(head)
         if verb.dep_ in {"acl", "xcomp"} and verb.head.pos_ in {"NOUN", "PROPN"}:
             return _possessor(verb.head)  # "Russia's decision to withdraw"
         return None

@@ -65,7 +65,10 @@ ABBREVIATED_TITLES = {"mr", "mrs", "ms"}  # "Mr. Smith" may be tokenised "Mr", "
 PRONOUNS_THING = {"it", "its", "itself"}
 SUBJECTS = {"nsubj", "nsubjpass"}
 COMPASS_WORDS = {"north", "south", "east", "west"}
-TITLE_HEADS = {"minister", "secretary", "correspondent", "spokesman", "spokeswoman", "chief"}
+TITLE_HEADS = {
+    "minister", "secretary", "correspondent", "spokesman", "spokeswoman", "chief", "adviser",
+    "advisor",
+}  # fmt: skip
 PRONOUNS_PLURAL = {"they", "their", "them", "themselves", "both"}
 ORG_KIND_WORDS = (
     (("party",), "PoliticalParty"),
@@ -1024,7 +1027,10 @@ def _part_of_title(span: Span, cues: Cues) -> bool:
     if span.text.lower() in cues.title_words:
         return True
     doc = span.doc
-    if span.end < len(doc) and doc[span.end].lower_ in TITLE_HEADS and len(span) <= 3:
+    if len(span) <= 3 and (  # "National Security Adviser", "Presidential Advisor X"
+        span[-1].lower_ in TITLE_HEADS
+        or (span.end < len(doc) and doc[span.end].lower_ in TITLE_HEADS)
+    ):
         return True
     root = span.root
     return (

@@ -68,3 +68,23 @@ def test_spans_a_place_ending_in_a_lone_surname_is_a_person(vocab):  # noqa: F81
     table = resolved(vocab, parse)
     assert {r.label: r.kind for r in table.records.values()} == {"Orla Brenk": "Person"}
     assert table.by_token[4].key == table.by_token[0].key
+
+
+def test_spans_a_title_ending_in_adviser_is_no_body(vocab):  # noqa: F811
+    parse = """
+        Varnish 2 amod ADJ ORG
+        Presidential 2 compound PROPN ORG
+        Advisor 4 compound PROPN ORG
+        Ede 4 compound PROPN PERSON
+        Morrak 5 nsubj PROPN PERSON
+        spoke 5 ROOT VERB
+        . 5 punct PUNCT
+        Border 8 compound PROPN ORG
+        Security 9 compound PROPN ORG
+        Adviser 11 compound PROPN
+        Ana 11 compound PROPN PERSON
+        Lind 12 nsubj PROPN PERSON
+        left 12 ROOT VERB
+        . 12 punct PUNCT
+    """
+    assert kinds(vocab, parse) == {"Ede Morrak": "Person", "Ana Lind": "Person"}

@@ -67,7 +67,10 @@ SUBJECTS = {"nsubj", "nsubjpass"}
 COMPASS_WORDS = {"north", "south", "east", "west"}
 #: how many tokens before a person's name its title may start ("U.N. special envoy X")
 MAX_TITLE = 6
-TITLE_HEADS = {"minister", "secretary", "correspondent", "spokesman", "spokeswoman", "chief"}
+TITLE_HEADS = {
+    "minister", "secretary", "correspondent", "spokesman", "spokeswoman", "chief", "adviser",
+    "advisor",
+}  # fmt: skip
 PRONOUNS_PLURAL = {"they", "their", "them", "themselves", "both"}
 ORG_KIND_WORDS = (
     (("party",), "PoliticalParty"),
@@ -1066,7 +1069,10 @@ def _part_of_title(span: Span, cues: Cues) -> bool:
     if span.text.lower() in cues.title_words:
         return True
     doc = span.doc
-    if span.end < len(doc) and doc[span.end].lower_ in TITLE_HEADS and len(span) <= 3:
+    if len(span) <= 3 and (  # "National Security Adviser", "Presidential Advisor X"
+        span[-1].lower_ in TITLE_HEADS
+        or (span.end < len(doc) and doc[span.end].lower_ in TITLE_HEADS)
+    ):
         return True
     root = span.root
     return (

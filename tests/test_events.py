@@ -41,3 +41,10 @@ def test_events_a_participle_on_an_object_is_done_by_the_verbs_subject(nlp):
     text = "Kenya signed a deal supplying weapons to Uganda."
     (aid,) = events(read(nlp, text), "AID")
     assert aid.source == ("state/KEN",) and aid.target == ("state/UGA",)
+
+
+def test_events_saying_an_act_noun_tells_that_act(nlp):
+    """ "tweeted its condemnation of X": a speech verb's object noun is the act it says."""
+    (condemnation,) = events(read(nlp, "Kenya tweeted its condemnation of Uganda."), "ACCUSE")
+    assert condemnation.source == ("state/KEN",) and condemnation.target == ("state/UGA",)
+    assert not events(read(nlp, "Kenya studied the condemnation of Uganda."), "ACCUSE")

@@ -110,7 +110,9 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
                 and noun.head.pos_ == "VERB"
                 and noun.head.i not in triggers
                 and trigger_lemma(noun.head) not in lexicon.cues.light_verbs
-            ):  # "scrapping the agreements", "study the deal": a thing, not its telling
+                and trigger_lemma(noun.head) not in lexicon.cues.speech_verbs
+            ):  # "scrapping the agreements", "study the deal": a thing, not its telling;
+                # but saying an act does it ("reiterated its support", "tweeted condemnation")
                 continue
         result.append(trigger)
     # what a request asks for ("urged Beijing to lift the ban", "called for Russia to agree"),

@@ -635,10 +635,11 @@ class EventReader:
                         return pobj
             if head.i in self.table.by_token:
                 return head
+            owner = _possessor(head)
             governor = _governing_verb(head)  # "issued warnings demanding that": the issuer
-            if _possessor(head) is None and governor is not None and not self._passive(governor):
+            if owner is None and governor is not None and not self._passive(governor):
                 return self._subject(governor, depth + 1)
-            return _possessor(head)
+            return owner
         if verb.dep_ in {"acl", "xcomp"} and verb.head.pos_ in {"NOUN", "PROPN"}:
             return _possessor(verb.head)  # "Russia's decision to withdraw"
         return None

@@ -109,8 +109,8 @@ def find_triggers(doc: Doc, lexicon: Lexicon) -> list[Trigger]:
                 noun.dep_ == "dobj"
                 and noun.head.pos_ == "VERB"
                 and noun.head.i not in triggers
-                and trigger_lemma(noun.head) not in lexicon.cues.light_verbs
-                and trigger_lemma(noun.head) not in lexicon.cues.speech_verbs
+                and (governor_lemma := trigger_lemma(noun.head)) not in lexicon.cues.light_verbs
+                and governor_lemma not in lexicon.cues.speech_verbs
             ):  # "scrapping the agreements", "study the deal": a thing, not its telling;
                 # but saying an act does it ("reiterated its support", "tweeted condemnation")
                 continue
